@@ -1,0 +1,1 @@
+"""Crawling agency sites into the archive: profiles, polite fetching, extraction."""

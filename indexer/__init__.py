@@ -1,0 +1,1 @@
+"""Vietnamese analysis and the Whoosh index: building, updating and searching it."""

@@ -1,0 +1,164 @@
+"""Vietnamese text analysis shared by indexing and querying: one code path for both.
+
+1. NFC, then one tone-mark convention ("hoà" → "hòa", "thuỷ" → "thủy", "baỏ" → "bảo") — a rewrite
+   that keeps the character count, so offsets into the original text stay valid for snippets.
+2. Syllables (exact, lower-cased) and folded syllables (no tone marks, đ → d) for matching.
+3. Words from underthesea's segmentation (before lower-casing: it depends on case) for ranking.
+4. Codes such as "15/2003/QH11" and dates "18/01/2019" kept whole as well, since people search by them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Bump when any token an article produces changes: the index stores it and rebuilds on a mismatch.
+ANALYSIS_VERSION = 1
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+_VOWELS = set("aăâeêioôơuưy")
+_MARKED_VOWELS = set("ăâêôơư")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_SYLLABLE = re.compile(r"[^\W_]+")
+# A code: letters/digits joined by / - . (document numbers, dates, "HC-TH"); at least one joiner.
+_CODE = re.compile(r"[^\W_]+(?:[/\-.][^\W_]+)+")
+
+
+def nfc(text: str) -> str:
+    """NFC with the icelandic Ð (a common mistake for Đ) and control characters fixed."""
+    text = unicodedata.normalize("NFC", text)
+    return _CONTROL.sub(" ", text).replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
+
+
+@lru_cache(maxsize=200_000)
+def normalize_syllable(syllable: str) -> str:
+    """Put the tone mark where the old (underthesea's) convention puts it: hòa, thủy, khỏe.
+
+    Steps: 1. split the tone mark off; 2. find the vowel cluster (after "qu"/"gi");
+    3. choose the vowel: ơ of "ươ", else a marked vowel (â, ê, ô, ơ, ư, ă), else the only vowel,
+    else the first of two with no final consonant, else the middle of three, else the last vowel;
+    4. put the mark back there. Same length before and after, in NFC.
+    """
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in decomposed if c in _TONES]
+    if len(tones) != 1:
+        return syllable
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    if len(base) != len(syllable):
+        return syllable
+    low = base.lower()
+    start = 2 if (low[:2] in ("qu", "gi") and len(low) > 2 and low[2] in _VOWELS) else 0
+    i = start
+    while i < len(low) and low[i] not in _VOWELS:
+        i += 1
+    j = i
+    while j < len(low) and low[j] in _VOWELS:
+        j += 1
+    if i == j:  # "gì": the i of gi is the vowel
+        i, j = (1, 2) if low[:2] == "gi" else (i, j)
+        if i == j:
+            return syllable
+    cluster = low[i:j]
+    if "ơ" in cluster:
+        pos = i + cluster.index("ơ")
+    elif any(c in _MARKED_VOWELS for c in cluster):
+        pos = i + next(k for k, c in enumerate(cluster) if c in _MARKED_VOWELS)
+    elif len(cluster) == 1:
+        pos = i
+    elif j == len(low):
+        pos = i if len(cluster) == 2 else i + 1
+    else:
+        pos = j - 1
+    out = base[:pos] + unicodedata.normalize("NFC", base[pos] + tones[0]) + base[pos + 1:]
+    return out if len(out) == len(syllable) else syllable
+
+
+def normalize_text(text: str) -> str:
+    """NFC plus one tone-mark convention; the result has the same length as nfc(text)."""
+    text = nfc(text)
+    return _SYLLABLE.sub(lambda m: normalize_syllable(m.group()), text)
+
+
+@lru_cache(maxsize=200_000)
+def fold(token: str) -> str:
+    """Strip tone and vowel marks, đ → d, lower-case: what a user typing without diacritics types."""
+    low = token.lower().replace("đ", "d").replace("ð", "d")  # ð: the Icelandic look-alike
+    decomposed = unicodedata.normalize("NFD", low)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-cased, tone-normalised syllables (letters and digits), in order."""
+    return [normalize_syllable(m.group()).lower() for m in _SYLLABLE.finditer(nfc(text))]
+
+
+def syllable_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded syllable) over the original text, for marking snippets."""
+    return [(m.start(), m.end(), fold(m.group())) for m in _SYLLABLE.finditer(text)]
+
+
+def codes(text: str) -> list[str]:
+    """Document numbers, dates and abbreviations kept whole: "15/2003/qh11", "qđ-ubnd", "18/01/2019"."""
+    return [normalize_text(m.group()).lower() for m in _CODE.finditer(text)]
+
+
+def has_marks(token: str) -> bool:
+    """True when the token carries Vietnamese diacritics (so an exact match means something)."""
+    return fold(token) != token.lower()
+
+
+def _segment_paragraph(paragraph: str) -> list[str]:
+    from underthesea import word_tokenize  # imported late: it costs ~0.5 s at start-up
+
+    try:
+        return word_tokenize(paragraph)
+    except Exception:  # noqa: BLE001 - segmentation is a ranking aid: fall back to syllables, never fail
+        return paragraph.split()
+
+
+def words(text: str) -> list[str]:
+    """Multi-syllable words from underthesea, lower-cased and joined by "_" ("hội_nghị").
+
+    Single syllables are left to the syllable fields. Segmented per paragraph: faster than a whole
+    article, and case is kept for the segmenter, which relies on it for names.
+    """
+    out: list[str] = []
+    for paragraph in normalize_text(text).split("\n"):
+        if not paragraph.strip():
+            continue
+        for token in _segment_paragraph(paragraph):
+            parts = _SYLLABLE.findall(token)
+            if len(parts) > 1:
+                out.append("_".join(p.lower() for p in parts))
+    return out
+
+
+@dataclass(frozen=True)
+class AnalyzedText:
+    """One text's tokens, each list space-joined for Whoosh's whitespace tokenizer."""
+
+    exact: str
+    folded: str
+    words: str
+    codes: str
+
+
+def analyze(text: str, *, segment: bool = True) -> AnalyzedText:
+    """Tokens of one text (a title or a body) for every index field."""
+    sylls = syllables(text)
+    return AnalyzedText(
+        exact=" ".join(sylls),
+        folded=" ".join(fold(s) for s in sylls),
+        words=" ".join(words(text)) if segment else "",
+        codes=" ".join(codes(text)),
+    )
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Vietnamese stopwords from the maintained `stop-words` package, tone-normalised."""
+    from stop_words import get_stop_words
+
+    return frozenset(" ".join(syllables(w)) for w in get_stop_words("vietnamese"))

@@ -1,0 +1,55 @@
+"""Cache of analysed articles keyed by content hash and analysis version.
+
+Segmentation costs far more than Whoosh's own writing, so an unchanged article is never segmented
+twice: rebuilds and re-imports read its tokens from here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from indexer.analysis import ANALYSIS_VERSION
+
+
+class SegmentCache:
+    """A small SQLite key-value file beside the archive; losing it only costs time."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(path, timeout=30)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=OFF")  # a lost cache entry is recomputed, never wrong
+        self.conn.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self.prefix = f"a{ANALYSIS_VERSION}:"
+
+    def get_many(self, hashes: Iterable[str]) -> dict[str, dict[str, str]]:
+        keys = [self.prefix + h for h in hashes]
+        found: dict[str, dict[str, str]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            rows = self.conn.execute(
+                f"SELECT key, value FROM tokens WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            for key, value in rows:
+                found[key[len(self.prefix):]] = json.loads(value)
+        return found
+
+    def put(self, content_hash: str, tokens: dict[str, str]) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO tokens VALUES (?, ?)",
+                          (self.prefix + content_hash, json.dumps(tokens, ensure_ascii=False)))
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.commit()
+        self.conn.close()
+
+    def __enter__(self) -> SegmentCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

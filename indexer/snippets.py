@@ -1,0 +1,66 @@
+"""Snippets and marked text built from the original article text, never from its tokens.
+
+Matching compares folded syllables, so a folded or tone-variant query still marks the words as the
+agency wrote them. Everything is escaped here; only our own <mark> tags are added.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from indexer.analysis import syllable_spans
+
+
+def mark_text(text: str, folded_terms: set[str]) -> str:
+    """The whole text, escaped, with every matching syllable wrapped in <mark>."""
+    return _render(text, 0, len(text), _hits(text, folded_terms))
+
+
+def make_snippet(text: str, folded_terms: set[str], max_chars: int = 260) -> str:
+    """The passage of at most `max_chars` with the most distinct matched syllables, escaped and marked."""
+    hits = _hits(text, folded_terms)
+    if not hits:
+        end = _cut_end(text, 0, max_chars)
+        return escape(text[:end].replace("\n", " ").strip()) + ("…" if end < len(text) else "")
+    best_start, best_score = hits[0][0], -1
+    for i, (start, _end, _f) in enumerate(hits):
+        distinct = {f for s, e, f in hits[i:] if e - start <= max_chars}
+        if len(distinct) > best_score:
+            best_start, best_score = start, len(distinct)
+    # begin at the sentence start when it is near, so the snippet reads naturally
+    sentence = max(text.rfind(". ", 0, best_start) + 2 if ". " in text[:best_start] else 0,
+                   text.rfind("\n", 0, best_start) + 1)
+    start = sentence if best_start - sentence < max_chars // 3 else _word_start(text, best_start - 40)
+    end = _cut_end(text, start, max_chars)
+    body = _render(text, start, end, hits).replace("\n", " ").strip()
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def _hits(text: str, folded_terms: set[str]) -> list[tuple[int, int, str]]:
+    return [span for span in syllable_spans(text) if span[2] in folded_terms] if folded_terms else []
+
+
+def _word_start(text: str, pos: int) -> int:
+    pos = max(pos, 0)
+    space = text.find(" ", pos)
+    return space + 1 if 0 <= space < pos + 30 else pos
+
+
+def _cut_end(text: str, start: int, max_chars: int) -> int:
+    end = start + max_chars
+    if end >= len(text):
+        return len(text)
+    space = text.rfind(" ", start, end)
+    return space if space > start else end
+
+
+def _render(text: str, start: int, end: int, hits: list[tuple[int, int, str]]) -> str:
+    out, pos = [], start
+    for s, e, _f in hits:
+        if s < start or e > end:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(escape(text[pos:end]))
+    return "".join(out)

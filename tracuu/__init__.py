@@ -1,0 +1,1 @@
+"""tracuu: the command line, settings and the bundled demo — the one place that imports all stages."""

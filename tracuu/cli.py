@@ -1,0 +1,392 @@
+"""The `tracuu` command: thin sub-commands over the library functions of crawl, indexer and webapp."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracuu.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("tracuu")
+
+
+class Context:
+    def __init__(self, settings: Settings, quiet: bool, verbose: bool) -> None:
+        self.settings = settings
+        self.quiet = quiet
+        self.verbose = verbose
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def _library_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose message is meant for the user: shown as one line, no traceback."""
+    from crawl.archive import ArchiveError
+    from crawl.errors import CrawlError
+    from indexer.store import IndexerError
+
+    return (ArchiveError, CrawlError, IndexerError, SettingsError, OSError)
+
+
+class TracuuGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _library_errors() as exc:
+            if ctx.obj is not None and getattr(ctx.obj, "verbose", False):
+                raise
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=TracuuGroup)
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Data directory (archive, index). Default: $TRACUU_DATA_DIR, else ./data.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging and full tracebacks.")
+@click.version_option(package_name="tracuu")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, quiet: bool, verbose: bool) -> None:
+    """tracuu: search archives of Vietnamese administrative news.
+
+    Example: tracuu import articles.jsonl && tracuu index && tracuu search "hội nghị tổng kết"
+    """
+    try:
+        settings = load_settings({"data_dir": data_dir})
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.obj = Context(settings, quiet, verbose)
+
+
+def _show_progress(ctx: Context) -> bool:
+    return not ctx.quiet and sys.stderr.isatty()
+
+
+@contextmanager
+def _index_progress(ctx: Context, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal; periodic log lines when not (cron, CI)."""
+    if not _show_progress(ctx):
+        last = [0.0]
+
+        def log_line(done: int, total: int) -> None:
+            if time.monotonic() - last[0] > 10 or done == total:
+                last[0] = time.monotonic()
+                log.info("%s: %d/%d", label, done, total)
+
+        yield None if ctx.quiet else log_line
+        return
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+# -- archive ---------------------------------------------------------------------------------------
+@cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@pass_ctx
+def import_cmd(ctx: Context, file: Any) -> None:
+    """Add or update articles from a JSON Lines file ('-' for standard input).
+
+    Example: tracuu import ../shared/corpus/articles.jsonl
+    """
+    from crawl.archive import Archive, import_archive
+
+    with Archive(ctx.settings.archive_path) as archive:
+        stats = import_archive(archive, file)
+    for lineno, reason in stats.errors:
+        click.echo(f"{file.name}:{lineno}: skipped: {reason}", err=True)
+    click.echo(f"Imported: {stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged, "
+               f"{len(stats.errors)} skipped.")
+
+
+@cli.command("export")
+@pass_ctx
+def export_cmd(ctx: Context) -> None:
+    """Write the whole archive as JSON Lines to standard output.
+
+    Example: tracuu export > backup.jsonl
+    """
+    from crawl.archive import Archive, export_archive
+
+    with Archive(ctx.settings.archive_path) as archive:
+        for line in export_archive(archive):
+            click.echo(line)
+
+
+# -- index -----------------------------------------------------------------------------------------
+def _run_index(ctx: Context, rebuild: bool) -> Any:
+    from crawl.archive import Archive
+    from indexer.build import update_index
+
+    s = ctx.settings
+    with Archive(s.archive_path) as archive, _index_progress(ctx, "Đánh chỉ mục") as progress:
+        stats = update_index(archive, s.index_path, s.cache_path, rebuild=rebuild, progress=progress,
+                             workers=s.index_workers or None)
+    if stats.rebuilt:
+        click.echo(f"Rebuilt the index ({stats.reason}).", err=True)
+    click.echo(f"Index: {stats.added} added, {stats.updated} updated, {stats.deleted} deleted, "
+               f"{stats.unchanged} unchanged ({stats.analysed} segmented); {stats.total} articles; "
+               f"{stats.seconds:.1f} s.")
+    return stats
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one and swap it in.")
+@pass_ctx
+def index_cmd(ctx: Context, rebuild: bool) -> None:
+    """Bring the search index up to date with the archive (only what changed).
+
+    Example: tracuu index
+    """
+    _run_index(ctx, rebuild)
+
+
+# -- crawl -----------------------------------------------------------------------------------------
+def _crawl(ctx: Context, sites: Path | None, site_ids: tuple[str, ...],
+           substitutions: dict[str, str] | None = None, min_delay: float | None = None) -> Any:
+    from crawl.archive import Archive
+    from crawl.crawler import crawl_sites
+    from crawl.profiles import load_profiles
+
+    s = ctx.settings
+    path = sites or s.sites
+    if not path.exists():
+        raise click.UsageError(f"No site profiles at '{path}'. Pass --sites PATH (a TOML file or a directory).")
+    profiles = load_profiles(path, substitutions=substitutions)
+    if site_ids:
+        unknown = set(site_ids) - {p.id for p in profiles}
+        if unknown:
+            raise click.UsageError(f"Unknown site id(s): {', '.join(sorted(unknown))}. "
+                                   f"Known: {', '.join(p.id for p in profiles)}.")
+        profiles = [p for p in profiles if p.id in site_ids]
+    progress = _crawl_progress(ctx)
+    with Archive(s.archive_path) as archive:
+        stats = crawl_sites(profiles, archive, user_agent=s.user_agent,
+                            min_delay=s.crawl_delay if min_delay is None else min_delay,
+                            timeout=s.crawl_timeout, max_bytes=s.crawl_max_bytes,
+                            max_pages=s.crawl_max_pages or None, progress=progress)
+    if progress is not None:
+        click.echo("", err=True)
+    for url, reason in stats.failures:
+        click.echo(f"failed: {url}: {reason}", err=True)
+    click.echo(f"Crawl: {stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged, "
+               f"{stats.not_modified} not modified, {stats.failed} failed; {stats.requests} requests; "
+               f"{stats.seconds:.1f} s.")
+    return stats
+
+
+def _crawl_progress(ctx: Context) -> Callable[[Any], None] | None:
+    if not _show_progress(ctx):
+        return None
+    counts = {"n": 0}
+
+    def show(event: Any) -> None:
+        counts["n"] += 1
+        url = str(getattr(event, "url", ""))
+        kind = getattr(event, "kind", "")
+        line = f"\r[{counts['n']}] {kind:8} {url[-80:]}"
+        click.echo(line.ljust(100), nl=False, err=True)
+
+    return show
+
+
+@cli.command("crawl")
+@click.option("--sites", type=click.Path(path_type=Path), default=None,
+              help="A site profile (TOML) or a directory of them. Default: ./sites")
+@click.argument("site_ids", nargs=-1)
+@pass_ctx
+def crawl_cmd(ctx: Context, sites: Path | None, site_ids: tuple[str, ...]) -> None:
+    """Crawl configured sites into the archive (new and changed posts only).
+
+    Example: tracuu crawl --sites sites/ khuyencong
+    """
+    _crawl(ctx, sites, site_ids)
+
+
+@cli.command("reindex")
+@click.option("--sites", type=click.Path(path_type=Path), default=None,
+              help="A site profile (TOML) or a directory of them. Default: ./sites")
+@pass_ctx
+def reindex_cmd(ctx: Context, sites: Path | None) -> None:
+    """Crawl every configured site, then index what changed: the scheduled job.
+
+    Example: tracuu --data-dir /srv/tracuu reindex --sites /etc/tracuu/sites
+    """
+    started = time.monotonic()
+    crawl_stats = _crawl(ctx, sites, ())
+    index_stats = _run_index(ctx, rebuild=False)
+    click.echo(f"Reindex: {crawl_stats.new} new, {crawl_stats.updated} updated, "
+               f"{crawl_stats.unchanged + crawl_stats.not_modified} unchanged, {crawl_stats.failed} failed pages; "
+               f"{index_stats.added + index_stats.updated} indexed; {time.monotonic() - started:.1f} s.")
+
+
+@cli.command("extract")
+@click.argument("source")
+@click.option("--url", default=None, help="The page's URL when SOURCE is a saved file (for links, canonical).")
+@click.option("--site", "site_profile", type=click.Path(path_type=Path), default=None,
+              help="A site profile (TOML) whose selectors to use.")
+@click.option("--json", "as_json", is_flag=True, help="Print one object in the import format.")
+@pass_ctx
+def extract_cmd(ctx: Context, source: str, url: str | None, site_profile: Path | None, as_json: bool) -> None:
+    """Show what the crawler would store for one page (a file or a URL): the profile author's tool.
+
+    Example: tracuu extract saved/page.html --url https://example.gov.vn/vi/news/a-1.html
+    """
+    from crawl.extract import extract_article
+    from crawl.profiles import load_profiles
+
+    profile = load_profiles(site_profile)[0] if site_profile else None
+    if source.startswith(("http://", "https://")):
+        from crawl.fetch import fetch_one
+
+        result = fetch_one(source, user_agent=ctx.settings.user_agent, timeout=ctx.settings.crawl_timeout,
+                           max_bytes=ctx.settings.crawl_max_bytes)
+        html, page_url, ctype = result.content, url or result.url, result.content_type
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise click.UsageError(f"'{source}' is neither a URL nor a file.")
+        html, page_url, ctype = path.read_bytes(), url or path.resolve().as_uri(), None
+    extracted = extract_article(html, page_url, profile, content_type=ctype)
+    article = extracted.to_article(site=profile.id if profile else None, category=None)
+    record = article.to_record()
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    for key in ("url", "title", "published", "department", "category"):
+        click.echo(f"{key:12} {record.get(key) or '—'}")
+    click.echo(f"{'raw dept.':12} {record.get('department_raw') or '—'}")
+    click.echo(f"{'method':12} {record.get('extracted_by') or '—'}")
+    for att in record.get("attachments") or []:
+        click.echo(f"{'attachment':12} {att.get('title') or ''} <{att['url']}>")
+    click.echo("")
+    click.echo(record["body"])
+
+
+# -- search and serve ------------------------------------------------------------------------------
+@cli.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--year", default=None)
+@click.option("--department", default=None)
+@click.option("--category", default=None)
+@click.option("--site", default=None)
+@click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance")
+@click.option("--page", default=None, type=int)
+@click.option("--limit", default=10, type=int, show_default=True, help="Results per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the JSON API's response.")
+@pass_ctx
+def search_cmd(ctx: Context, query: tuple[str, ...], year: str | None, department: str | None,
+               category: str | None, site: str | None, sort: str, page: int | None, limit: int,
+               as_json: bool) -> None:
+    """Search the index.
+
+    Example: tracuu search hoi nghi tong ket --year 2019
+    """
+    from indexer.search import InvalidParameter, SearchIndex, SearchRequest
+
+    params = {"q": " ".join(query), "year": year, "department": department, "category": category,
+              "site": site, "sort": sort, "page": page, "per_page": limit}
+    try:
+        request = SearchRequest.from_params(params)
+    except InvalidParameter as exc:
+        raise click.UsageError(str(exc)) from exc
+    index = SearchIndex(ctx.settings.index_path, ctx.settings.archive_path)
+    response = index.search(request)
+    if as_json:
+        click.echo(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
+        return
+    _print_results(response)
+
+
+def _print_results(response: Any) -> None:
+    import re
+    from html import unescape
+
+    def plain(html: str) -> str:
+        return unescape(re.sub(r"</?mark>", "", html))
+
+    if response.error:
+        click.echo(response.error, err=True)
+    click.echo(f"{response.total} kết quả cho «{response.query}»")
+    if response.suggestion:
+        click.echo(f"Có phải bạn muốn tìm: {response.suggestion}")
+    if response.notice:
+        click.echo(response.notice)
+    first = (response.page - 1) * response.per_page
+    for n, hit in enumerate(response.results, start=first + 1):
+        meta = " · ".join(x for x in ((hit.published or "")[:10], hit.department, hit.site) if x)
+        click.echo(f"\n{n}. {hit.title or '(không có tiêu đề)'}")
+        click.echo(f"   {meta}")
+        click.echo(f"   {hit.url or hit.id}")
+        click.echo(f"   {plain(hit.snippet)}")
+
+
+@cli.command("serve")
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1: this machine only).")
+@click.option("--port", default=None, type=int, help="Port (default 5000).")
+@click.option("--get", "get_path", default=None, help="Answer one request in-process and exit (smoke tests).")
+@pass_ctx
+def serve_cmd(ctx: Context, host: str | None, port: int | None, get_path: str | None) -> None:
+    """Serve the search site (development server; see the README for production).
+
+    Example: tracuu serve --port 8000
+    """
+    from webapp import create_app
+
+    s = ctx.settings
+    app = create_app(index_path=s.index_path, archive_path=s.archive_path, per_page=s.per_page)
+    if get_path:
+        response = app.test_client().get(get_path)
+        click.echo(response.get_data(as_text=True))
+        sys.exit(0 if response.status_code < 400 else 1)
+    host, port = host or s.host, port or s.port
+    click.echo(f"tracuu: http://{host}:{port}/", err=True)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@cli.command("demo")
+@click.option("--port", default=None, type=int, help="Port of the search site (default 5000).")
+@pass_ctx
+def demo_cmd(ctx: Context, port: int | None) -> None:
+    """Start the bundled demo agency site, crawl it, index it and serve search until Ctrl-C.
+
+    Example: tracuu demo --port 5000
+    """
+    from dataclasses import replace
+
+    from tracuu.demo import run_demo
+
+    # the demo keeps its own archive and index, apart from real data; its site is ours: no delay
+    demo = Context(replace(ctx.settings, data_dir=ctx.settings.data_dir / "demo"), ctx.quiet, ctx.verbose)
+    run_demo(demo.settings, port=port or demo.settings.port, echo=lambda m: click.echo(m, err=True),
+             crawl=lambda sites, subs: _crawl(demo, sites, (), subs, min_delay=0.0),
+             index=lambda: _run_index(demo, rebuild=False))
+
+
+def main() -> None:
+    cli(prog_name="tracuu")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""`tracuu demo`: the bundled demo agency site, crawled over real HTTP, indexed and served."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tracuu.settings import Settings
+
+DEMO_PROFILE = Path(__file__).parent / "demosite" / "profile.toml"
+
+
+def run_demo(settings: Settings, *, port: int, echo: Callable[[str], None],
+             crawl: Callable[[Path, dict[str, str]], Any], index: Callable[[], Any]) -> None:
+    """Start the demo site on a free port, crawl and index it, then serve search until Ctrl-C.
+
+    `crawl` and `index` are the CLI's own steps, so the demo prints the same summaries.
+    """
+    from tracuu.demosite.server import DemoSite
+    from webapp import create_app
+
+    with DemoSite() as site:
+        base_url = site.start()
+        echo(f"Demo agency site: {base_url}/vi/news/")
+        crawl(DEMO_PROFILE, {"base_url": base_url})
+        index()
+        app = create_app(index_path=settings.index_path, archive_path=settings.archive_path,
+                         per_page=settings.per_page)
+        echo(f"Search the demo at http://{settings.host}:{port}/  (Ctrl-C to stop)")
+        app.run(host=settings.host, port=port, threaded=True, use_reloader=False)

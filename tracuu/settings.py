@@ -1,0 +1,111 @@
+"""Settings: one frozen dataclass; defaults < tracuu.toml < TRACUU_* environment < command-line flags.
+
+Only `load_settings` reads the environment. Paths derive from `data_dir`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "TRACUU_"
+
+
+class SettingsError(Exception):
+    """A setting with a value we cannot use; the message names it and the fix."""
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = _setting(Path("data"), "Where the archive, the index and caches live.")
+    sites: Path = _setting(Path("sites"), "A site profile (TOML) or a directory of them, for crawl/reindex.")
+    host: str = _setting("127.0.0.1", "Address the web app binds to.")
+    port: int = _setting(5000, "Port of the web app.")
+    user_agent: str = _setting(
+        "tracuu/0.1 (+https://tracuu.example/bot; search archive of agency news)",
+        "User-Agent sent by the crawler: name the project and a contact.",
+    )
+    crawl_delay: float = _setting(1.0, "Minimum seconds between two requests to one host (profiles may lengthen it).")
+    crawl_timeout: float = _setting(20.0, "Seconds before a request is abandoned (then retried).")
+    crawl_max_bytes: int = _setting(5_000_000, "Largest response the crawler reads, in bytes.")
+    crawl_max_pages: int = _setting(0, "Stop a site after this many list pages (0: no limit).")
+    index_workers: int = _setting(0, "Processes that segment text while indexing (0: one per core).")
+    per_page: int = _setting(10, "Results per page in the web app.")
+
+    @property
+    def archive_path(self) -> Path:
+        return self.data_dir / "archive.sqlite3"
+
+    @property
+    def index_path(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.data_dir / "segments.sqlite3"
+
+
+def _convert(name: str, raw: Any, kind: type) -> Any:
+    try:
+        if kind is Path:
+            return Path(str(raw))
+        if kind is int:
+            return int(raw)
+        if kind is float:
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"Setting '{name}': {raw!r} is not a valid {kind.__name__}.") from None
+
+
+def _kinds() -> dict[str, type]:
+    return {f.name: type(f.default) if not isinstance(f.default, Path) else Path for f in fields(Settings)}
+
+
+def load_settings(overrides: dict[str, Any] | None = None, *, config_file: Path | None = None,
+                  environ: dict[str, str] | None = None) -> Settings:
+    """Defaults, then tracuu.toml (if present), then TRACUU_* variables, then `overrides` (flags)."""
+    environ = dict(os.environ if environ is None else environ)
+    kinds = _kinds()
+    values: dict[str, Any] = {}
+    config_file = config_file or Path(environ.get("TRACUU_CONFIG", "tracuu.toml"))
+    if config_file.is_file():
+        try:
+            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"Config file '{config_file}': {exc}") from exc
+        for key, raw in data.items():
+            if key not in kinds:
+                raise SettingsError(f"Config file '{config_file}': unknown setting '{key}'{_hint(key, kinds)}.")
+            values[key] = _convert(key, raw, kinds[key])
+    for env_name, raw in environ.items():
+        if not env_name.startswith(ENV_PREFIX) or env_name == "TRACUU_CONFIG":
+            continue
+        key = env_name[len(ENV_PREFIX):].lower()
+        if key not in kinds:
+            raise SettingsError(f"Unknown environment variable {env_name}{_hint(key, kinds, env=True)}.")
+        values[key] = _convert(env_name, raw, kinds[key])
+    for key, raw in (overrides or {}).items():
+        if raw is not None:
+            values[key] = _convert(key, raw, kinds[key])
+    return replace(Settings(), **values)
+
+
+def _hint(key: str, kinds: dict[str, type], env: bool = False) -> str:
+    close = difflib.get_close_matches(key, kinds, n=1)
+    if not close:
+        return ""
+    return f"; did you mean {ENV_PREFIX + close[0].upper() if env else close[0]!r}?"
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(name, default, help) of every setting, for the README and `--help`."""
+    return [(f.name, str(f.default), f.metadata["help"]) for f in fields(Settings)]
