@@ -108,10 +108,14 @@ def swap_in(index_path: Path, directory: Path) -> None:
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(directory.name)
+    legacy = None
     if index_path.exists() and not index_path.is_symlink():
-        # an index from before generations: move it aside so the rename can replace it
-        shutil.rmtree(index_path)
+        # an index from before generations: a rename cannot replace a directory, so move it aside first
+        legacy = index_path.parent / f".{index_path.name}.legacy-{os.getpid()}"
+        os.rename(index_path, legacy)
     os.replace(tmp_link, index_path)
+    if legacy is not None:
+        shutil.rmtree(legacy, ignore_errors=True)
     remove_stale_generations(index_path)
 
 
@@ -127,12 +131,33 @@ def remove_stale_generations(index_path: Path, keep: Path | None = None) -> None
             shutil.rmtree(path, ignore_errors=True)
 
 
+# The lock's descriptor while this process holds it. A forked worker inherits it, and an flock lives
+# as long as any copy is open: a worker outliving a killed parent would hold the lock for good.
+_held_fds: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for fd in list(_held_fds):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held_fds.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 @contextmanager
 def writer_lock(index_path: Path) -> Iterator[None]:
-    """One index job at a time across processes. flock dies with its process: no stale locks."""
+    """One index job at a time across processes.
+
+    flock dies with its process (and forked workers drop their copy), so a job killed with
+    SIGKILL leaves no stale lock: the file stays, the lock does not.
+    """
     lock_path = index_path.parent / f"{index_path.name}.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -142,8 +167,10 @@ def writer_lock(index_path: Path) -> Iterator[None]:
                 f"Another index job (pid {holder}) is updating '{index_path}'. "
                 "Wait for it to finish, then run the command again."
             ) from None
+        _held_fds.add(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
+        _held_fds.discard(fd)
         os.close(fd)  # releases the flock

@@ -1,4 +1,10 @@
-"""Atom feeds of searches and the OpenSearch description, built with ElementTree (always escaped)."""
+"""Atom feeds of searches and the OpenSearch description, built with ElementTree (always escaped).
+
+ElementTree escapes markup but happily writes characters XML 1.0 forbids (a form feed copied from a
+PDF, a NUL typed into `q`), so every text goes through `_xml_text` first: a feed reader rejects the
+whole feed for one bad character. The default namespace is a plain `xmlns` attribute rather than
+`ET.register_namespace`, which is global and would race between the feed and OpenSearch threads.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,16 @@ from html import unescape
 from xml.etree import ElementTree as ET
 
 from indexer.search import SearchRequest, SearchResponse
+from webapp.filters import safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _atom_time(published: str | None) -> str:
@@ -20,50 +33,59 @@ def _atom_time(published: str | None) -> str:
     return published if "T" in published else f"{published}T00:00:00+07:00"
 
 
-def atom_feed(response: SearchResponse, request: SearchRequest, *, base_url: str, self_url: str,
-              article_url: Callable[[str], str]) -> bytes:
-    """Newest matches of a search as Atom, so people can subscribe to "hội nghị" + their department."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    title = f"tracuu: {request.q}" if request.q else "tracuu: bài mới"
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k: _xml_text(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = _xml_text(text)
+    return element
+
+
+def feed_title(request: SearchRequest) -> str:
+    title = f"tracuu: {request.q.strip()}" if request.q.strip() else "tracuu: bài mới"
     if request.filters():
         title += " (" + ", ".join(request.filters().values()) + ")"
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = self_url
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url)
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=base_url)
+    return title
+
+
+def atom_feed(response: SearchResponse, request: SearchRequest, *, self_url: str, alternate_url: str,
+              article_url: Callable[[str], str]) -> bytes:
+    """Newest matches of a search as Atom, so people can subscribe to "hội nghị" + their department."""
+    feed = ET.Element("feed", xmlns=ATOM)
+    _add(feed, "title", feed_title(request))
+    _add(feed, "id", self_url)
+    _add(feed, "link", rel="self", href=self_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=alternate_url)
     newest = max((h.published or "" for h in response.results), default="")
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _atom_time(newest or None)
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = "tracuu"
+    _add(feed, "updated", _atom_time(newest or None))
+    _add(_add(feed, "author"), "name", "tracuu")
     for hit in response.results:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = hit.title or "(không có tiêu đề)"
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = hit.url or article_url(hit.id)
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=article_url(hit.id))
-        if hit.url:
-            ET.SubElement(entry, f"{{{ATOM}}}link", rel="via", href=hit.url)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(hit.published)
-        ET.SubElement(entry, f"{{{ATOM}}}published").text = _atom_time(hit.published)
-        if hit.department:
-            ET.SubElement(entry, f"{{{ATOM}}}category", term=hit.department)
+        entry = _add(feed, "entry")
+        _add(entry, "title", hit.title or "(không có tiêu đề)")
+        original = safe_url(hit.url)
+        _add(entry, "id", original or article_url(hit.id))
+        _add(entry, "link", rel="alternate", type="text/html", href=article_url(hit.id))
+        if original:
+            _add(entry, "link", rel="via", href=original)
+        _add(entry, "updated", _atom_time(hit.published))
+        _add(entry, "published", _atom_time(hit.published))
+        for term in (hit.department, hit.category):
+            if term:
+                _add(entry, "category", term=term)
         # the snippet is our own escaped HTML with <mark>; a feed summary is plain text
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = unescape(re.sub(r"</?mark>", "", hit.snippet))
+        _add(entry, "summary", unescape(re.sub(r"</?mark>", "", hit.snippet)))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def opensearch_description(*, search_url: str, feed_url: str, api_url: str) -> bytes:
+def opensearch_description(*, search_url: str, feed_url: str, api_url: str, icon_url: str) -> bytes:
     """Lets a browser add tracuu as a search engine."""
-    ET.register_namespace("", OPENSEARCH)
-    root = ET.Element(f"{{{OPENSEARCH}}}OpenSearchDescription")
-    ET.SubElement(root, f"{{{OPENSEARCH}}}ShortName").text = "tracuu"
-    ET.SubElement(root, f"{{{OPENSEARCH}}}Description").text = "Tra cứu tin bài của cơ quan nhà nước"
-    ET.SubElement(root, f"{{{OPENSEARCH}}}InputEncoding").text = "UTF-8"
-    ET.SubElement(root, f"{{{OPENSEARCH}}}Language").text = "vi"
-    ET.SubElement(root, f"{{{OPENSEARCH}}}Url", type="text/html", method="get",
-                  template=f"{search_url}?q={{searchTerms}}")
-    ET.SubElement(root, f"{{{OPENSEARCH}}}Url", type="application/atom+xml",
-                  template=f"{feed_url}?q={{searchTerms}}")
-    ET.SubElement(root, f"{{{OPENSEARCH}}}Url", type="application/json",
-                  template=f"{api_url}?q={{searchTerms}}")
+    root = ET.Element("OpenSearchDescription", xmlns=OPENSEARCH)
+    _add(root, "ShortName", "tracuu")
+    _add(root, "Description", "Tra cứu tin bài của cơ quan nhà nước")
+    _add(root, "InputEncoding", "UTF-8")
+    _add(root, "Language", "vi")
+    _add(root, "Image", icon_url, type="image/svg+xml", width="16", height="16")
+    _add(root, "Url", type="text/html", method="get", template=f"{search_url}?q={{searchTerms}}")
+    _add(root, "Url", type="application/atom+xml", template=f"{feed_url}?q={{searchTerms}}")
+    _add(root, "Url", type="application/json", template=f"{api_url}?q={{searchTerms}}")
+    _add(root, "OutputEncoding", "UTF-8")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,13 +1,14 @@
-"""Template helpers: Vietnamese dates, URLs that keep every filter, and the year chart."""
+"""Template helpers: Vietnamese dates and numbers, URLs that keep every filter, safe outside links."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, request, url_for
 
-PARAMS = ("q", "year", "department", "category", "site", "from", "to", "sort")
+# The search's query parameters, in the order they appear in URLs (bookmarkable and shareable).
+PARAMS = ("q", "year", "department", "category", "site", "from", "to", "sort", "per_page")
 
 
 def vn_date(published: str | None) -> str:
@@ -17,21 +18,51 @@ def vn_date(published: str | None) -> str:
     return f"{published[8:10]}/{published[5:7]}/{published[0:4]}"
 
 
-def search_url(endpoint: str = "views.search", **changes: Any) -> str:
-    """The current search's URL with some parameters changed (None removes one); page resets."""
-    params = {k: request.args.get(k) for k in PARAMS if request.args.get(k)}
-    if "page" not in changes:
-        changes["page"] = None
+def vn_number(value: int) -> str:
+    """12345 → '12.345': Vietnamese groups thousands with dots."""
+    return f"{value:,}".replace(",", ".")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: an archived `javascript:` link must never become a link."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def search_params(**changes: Any) -> dict[str, str]:
+    """The current search's parameters with some changed (None removes one)."""
+    params = {k: v for k in PARAMS if (v := request.args.get(k, "").strip())}
     for key, value in changes.items():
         key = "from" if key == "from_" else key
         if value in (None, ""):
             params.pop(key, None)
         else:
             params[key] = str(value)
+    return params
+
+
+def search_url(endpoint: str = "views.search", **changes: Any) -> str:
+    """The current search's URL with some parameters changed; the page resets unless given."""
+    changes.setdefault("page", None)
+    params = search_params(**changes)
     base = url_for(endpoint)
     return f"{base}?{urlencode(params)}" if params else base
 
 
+def article_url(article_id: str) -> str:
+    """An article's page, carrying the search it was opened from (its words get marked, "back" restores it)."""
+    params = {"id": article_id, **search_params(page=request.args.get("page"))}
+    return f"{url_for('views.article')}?{urlencode(params)}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = vn_date
+    app.jinja_env.filters["vn_number"] = vn_number
+    app.jinja_env.filters["safe_url"] = safe_url
     app.jinja_env.globals["search_url"] = search_url
+    app.jinja_env.globals["article_url"] = article_url

@@ -1,0 +1,344 @@
+"""Relevance benchmark: tracuu against SQLite FTS5 and Whoosh's default analyzer on the real corpus.
+
+Usage: .venv/bin/python bench/relevance.py [--only-seg] [--no-seg] [--show-misses]
+
+1. Import ../shared/corpus/articles.jsonl plus the seed article into an archive under bench/out/ and
+   index it with tracuu (cached, keyed by ANALYSIS_VERSION/SCHEMA_VERSION: reruns take seconds).
+2. Build the two baselines over the very same archived documents (also cached).
+3. Run the hand-written queries of bench/relevance_queries.tsv through all three and print
+   Success@1, MRR@10 and Success@10, overall and per query kind, with tracuu's margin over the best
+   baseline (a ratio of figures measured in this run).
+4. Word-level F1 of underthesea's segmentation on ../shared/ws/vlsp2013_test (as cased and lower-cased).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawl.archive import Archive, Article, import_archive  # noqa: E402
+from indexer.analysis import ANALYSIS_VERSION, nfc, normalize_text  # noqa: E402
+from indexer.build import update_index  # noqa: E402
+from indexer.schema import SCHEMA_VERSION  # noqa: E402
+from indexer.search import SearchIndex, SearchRequest  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+OUT = ROOT / "bench" / "out"
+QUERIES = ROOT / "bench" / "relevance_queries.tsv"
+KINDS = ("plain", "nodiac", "tone", "phrase", "filtered", "typo")
+TOP = 10
+
+Ranker = Callable[["BenchQuery"], list[str]]
+
+
+@dataclass
+class BenchQuery:
+    kind: str
+    target: str
+    text: str
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def load_queries(path: Path = QUERIES) -> list[BenchQuery]:
+    """kind <TAB> article id <TAB> query [<TAB> key=value;key=value]; '#' starts a comment line."""
+    out = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 3 or parts[0] not in KINDS:
+            sys.exit(f"{path}:{lineno}: expected 'kind<TAB>id<TAB>query[<TAB>filters]', kind one of {KINDS}")
+        filters = dict(kv.split("=", 1) for kv in parts[3].split(";") if kv) if len(parts) > 3 else {}
+        out.append(BenchQuery(parts[0], parts[1], parts[2], filters))
+    return out
+
+
+# -- the documents -------------------------------------------------------------------------------
+
+def seed_article() -> Article:
+    """The project's seed post: its first line is the title, the rest the body."""
+    lines = (SHARED / "seed" / "hoi-nghi-tong-ket-thi-dua-2018.txt").read_text(encoding="utf-8").split("\n")
+    return Article(id="seed", title=lines[0].strip(), body="\n".join(lines[1:]).strip(),
+                   published="2019-01-18", department="Phòng HC-TH", category="Tin hoạt động",
+                   site="sct", url="http://sct.example/hoi-nghi-tong-ket-thi-dua-2018.html")
+
+
+def build_tracuu(out: Path) -> tuple[Path, Path]:
+    """Archive + tracuu index under `out` (incremental: a rerun only checks hashes)."""
+    archive_path, index_path = out / "archive.sqlite3", out / "index"
+    started = time.monotonic()
+    with Archive(archive_path) as archive:
+        if archive.count() == 0:
+            with (SHARED / "corpus" / "articles.jsonl").open(encoding="utf-8") as lines:
+                stats = import_archive(archive, lines)
+            archive.upsert(seed_article())
+            print(f"imported {stats.new} articles (+ seed), {len(stats.errors)} lines refused", file=sys.stderr)
+        stats_ix = update_index(archive, index_path, OUT / "segments.sqlite3")
+    print(f"tracuu index ready in {time.monotonic() - started:.1f} s (analysed now: {stats_ix.analysed})",
+          file=sys.stderr)
+    return archive_path, index_path
+
+
+def articles(archive_path: Path) -> list[Article]:
+    with Archive(archive_path) as archive:
+        return list(archive.iter_articles())
+
+
+# -- baseline 1: SQLite FTS5 ---------------------------------------------------------------------
+
+def build_fts5(path: Path, docs: list[Article]) -> sqlite3.Connection:
+    """FTS5 with `unicode61 remove_diacritics 2`: what a user might pick instead of tracuu."""
+    fresh = not path.exists()
+    conn = sqlite3.connect(path)
+    if fresh:
+        conn.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body,"
+                     " tokenize='unicode61 remove_diacritics 2')")
+        conn.execute("CREATE TABLE meta (rid INTEGER PRIMARY KEY, year TEXT, department TEXT, category TEXT)")
+        for n, a in enumerate(docs, start=1):
+            conn.execute("INSERT INTO docs (rowid, id, title, body) VALUES (?,?,?,?)", (n, a.id, a.title, a.body))
+            conn.execute("INSERT INTO meta VALUES (?,?,?,?)", (n, str(a.year or ""), a.department, a.category))
+        conn.commit()
+    return conn
+
+
+_FTS_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+
+
+def fts5_query(text: str) -> str:
+    """The user's words as FTS5 strings (AND), "phrases" kept, -word as NOT."""
+    must, must_not = [], []
+    for m in _FTS_TOKEN.finditer(nfc(text)):
+        neg = m.group(1) or m.group(3)
+        raw = m.group(2) if m.group(2) is not None else m.group(4)
+        raw = raw.replace('"', "")
+        if raw.startswith("title:"):
+            raw = raw[len("title:"):]
+        if not re.search(r"\w", raw):
+            continue
+        (must_not if neg else must).append(f'"{raw}"')
+    if not must:
+        return ""
+    return " AND ".join(must) + "".join(f" NOT {t}" for t in must_not)
+
+
+def fts5_ranker(conn: sqlite3.Connection) -> Ranker:
+    def rank(q: BenchQuery) -> list[str]:
+        match = fts5_query(q.text)
+        if not match:
+            return []
+        where = "".join(f" AND meta.{k} = ?" for k in q.filters)
+        sql = ("SELECT docs.id FROM docs JOIN meta ON meta.rid = docs.rowid WHERE docs MATCH ?"
+               f"{where} ORDER BY bm25(docs) LIMIT {TOP}")
+        try:
+            return [row[0] for row in conn.execute(sql, (match, *q.filters.values()))]
+        except sqlite3.OperationalError:
+            return []
+    return rank
+
+
+# -- baseline 2: Whoosh with its StandardAnalyzer --------------------------------------------------
+
+def build_whoosh_default(path: Path, docs: list[Article]) -> object:
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+
+    if whoosh_index.exists_in(str(path)):
+        return whoosh_index.open_dir(str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    schema = Schema(id=ID(stored=True, unique=True), title=TEXT, body=TEXT,
+                    year=ID, department=ID, category=ID)
+    ix = whoosh_index.create_in(str(path), schema)
+    writer = ix.writer(limitmb=256)
+    for a in docs:
+        writer.add_document(id=a.id, title=a.title, body=a.body, year=str(a.year or ""),
+                            department=a.department or "", category=a.category or "")
+    writer.commit()
+    return ix
+
+
+def whoosh_ranker(ix: object) -> Ranker:
+    from whoosh import query as Q
+    from whoosh.qparser import AndGroup, MultifieldParser
+
+    parser = MultifieldParser(["title", "body"], ix.schema, group=AndGroup)  # type: ignore[attr-defined]
+    searcher = ix.searcher()  # type: ignore[attr-defined]
+
+    def rank(q: BenchQuery) -> list[str]:
+        try:
+            query = parser.parse(nfc(q.text))
+        except Exception:  # noqa: BLE001 - a parse error is a failed query for this baseline
+            return []
+        filt = Q.And([Q.Term(k, v) for k, v in q.filters.items()]) if q.filters else None
+        return [hit["id"] for hit in searcher.search(query, limit=TOP, filter=filt)]
+    return rank
+
+
+# -- tracuu ----------------------------------------------------------------------------------------
+
+def tracuu_ranker(index: SearchIndex) -> Ranker:
+    def rank(q: BenchQuery) -> list[str]:
+        res = index.search(SearchRequest(q=q.text, per_page=TOP, **q.filters))
+        return [hit.id for hit in res.results]
+    return rank
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+
+@dataclass
+class Scores:
+    s1: float = 0.0
+    mrr: float = 0.0
+    s10: float = 0.0
+    n: int = 0
+
+    def add(self, rank: int | None) -> None:
+        self.n += 1
+        if rank is not None:
+            self.s1 += rank == 1
+            self.mrr += 1.0 / rank
+            self.s10 += 1
+
+    def row(self) -> tuple[float, float, float]:
+        return (self.s1 / self.n, self.mrr / self.n, self.s10 / self.n) if self.n else (0.0, 0.0, 0.0)
+
+
+def evaluate(queries: list[BenchQuery], ranker: Ranker,
+             misses: list[tuple[BenchQuery, list[str]]] | None = None) -> tuple[dict[str, Scores], float]:
+    by_kind: dict[str, Scores] = defaultdict(Scores)
+    started = time.perf_counter()
+    for q in queries:
+        found = ranker(q)[:TOP]
+        rank = found.index(q.target) + 1 if q.target in found else None
+        by_kind[q.kind].add(rank)
+        by_kind["all"].add(rank)
+        if misses is not None and rank != 1:
+            misses.append((q, found[:3]))
+    return by_kind, (time.perf_counter() - started) / max(len(queries), 1)
+
+
+def print_table(results: dict[str, dict[str, Scores]], timings: dict[str, float]) -> None:
+    systems = list(results)
+    print(f"{'kind':<9} {'n':>3}  " + "  ".join(f"{s:^22}" for s in systems))
+    print(f"{'':<9} {'':>3}  " + "  ".join(f"{'S@1':>6} {'MRR@10':>7} {'S@10':>6} " for _ in systems))
+    for kind in ("all", *KINDS):
+        n = results[systems[0]][kind].n
+        cells = "  ".join("{:6.3f} {:7.3f} {:6.3f} ".format(*results[s][kind].row()) for s in systems)
+        print(f"{kind:<9} {n:>3}  {cells}")
+    print("mean ms/query  " + "  ".join(f"{timings[s] * 1000:>21.1f} " for s in systems))
+
+
+def print_verdict(results: dict[str, dict[str, Scores]]) -> None:
+    ours = results["tracuu"]
+    base = [s for s in results if s != "tracuu"]
+    print("\ntracuu MRR@10 / best baseline MRR@10, per kind:")
+    for kind in ("all", *KINDS):
+        best = max(results[s][kind].row()[1] for s in base)
+        mine = ours[kind].row()[1]
+        ratio = f"{mine / best:.2f}x" if best else "inf"
+        print(f"  {kind:<9} {mine:.3f} vs {best:.3f} ({ratio}){'' if mine > best else '  <-- not ahead'}")
+    plain = ours["plain"].row()[1]
+    for kind in ("nodiac", "tone"):
+        gap = plain - ours[kind].row()[1]
+        print(f"  plain - {kind}: {gap:+.3f} (goal <= 0.05)")
+    print(f"  overall MRR@10 {ours['all'].row()[1]:.3f} (goal >= 0.85)")
+
+
+# -- segmentation quality --------------------------------------------------------------------------
+
+def _spans(tokens: Iterable[str]) -> set[tuple[int, int]]:
+    """Words as (first syllable, last syllable + 1) over the sentence's syllable sequence."""
+    spans, pos = set(), 0
+    for token in tokens:
+        size = len(token.replace("_", " ").split())
+        if size:
+            spans.add((pos, pos + size))
+            pos += size
+    return spans
+
+
+def segmentation_f1(lower: bool = False, limit: int | None = None) -> tuple[float, float, float, float]:
+    """Precision, recall, F1 and seconds of tracuu's segmentation path against VLSP 2013 gold words."""
+    from indexer.analysis import _segment_paragraph
+
+    folder = SHARED / "ws" / "vlsp2013_test"
+    raw = (folder / "gold.raw.txt").read_text(encoding="utf-8").splitlines()[:limit]
+    gold = (folder / "gold.seg.txt").read_text(encoding="utf-8").splitlines()[:limit]
+    tp = n_pred = n_gold = 0
+    started = time.perf_counter()
+    for sentence, seg in zip(raw, gold, strict=True):
+        text = normalize_text(sentence)
+        predicted = _spans(_segment_paragraph(text.lower() if lower else text))
+        expected = _spans(seg.split())
+        tp += len(predicted & expected)
+        n_pred += len(predicted)
+        n_gold += len(expected)
+    p, r = tp / n_pred, tp / n_gold
+    return p, r, 2 * p * r / (p + r), time.perf_counter() - started
+
+
+def print_segmentation() -> None:
+    print("\nWord segmentation on ws/vlsp2013_test (underthesea through indexer.analysis, word-level):")
+    for lower in (False, True):
+        p, r, f1, secs = segmentation_f1(lower=lower)
+        print(f"  {'lower-cased' if lower else 'as written '}  P {p:.4f}  R {r:.4f}  F1 {f1:.4f}  ({secs:.1f} s)")
+
+
+# -- main ------------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only-seg", action="store_true", help="only the segmentation F1")
+    parser.add_argument("--no-seg", action="store_true", help="skip the segmentation F1")
+    parser.add_argument("--show-misses", action="store_true", help="list tracuu's queries not ranked first")
+    args = parser.parse_args()
+    if not SHARED.is_dir():
+        print(f"../shared not found at {SHARED}: this benchmark needs the project's shared data.")
+        return 0
+    if not args.only_seg:
+        run_relevance(args.show_misses)
+    if not args.no_seg:
+        print_segmentation()
+    return 0
+
+
+def run_relevance(show_misses: bool) -> None:
+    out = OUT / f"relevance-a{ANALYSIS_VERSION}-s{SCHEMA_VERSION}"
+    archive_path, index_path = build_tracuu(out)
+    docs = articles(archive_path)
+    started = time.monotonic()
+    fts = build_fts5(OUT / "fts5.sqlite3", docs)
+    wix = build_whoosh_default(OUT / "whoosh-default", docs)
+    print(f"baselines ready in {time.monotonic() - started:.1f} s over {len(docs)} documents", file=sys.stderr)
+    queries = load_queries()
+    known = {a.id for a in docs}
+    unknown = [q.target for q in queries if q.target not in known]
+    if unknown:
+        sys.exit(f"queries name articles not in the archive: {unknown}")
+    index = SearchIndex(index_path, archive_path)
+    misses: list[tuple[BenchQuery, list[str]]] = []
+    rankers = {"tracuu": tracuu_ranker(index), "sqlite-fts5": fts5_ranker(fts), "whoosh-default": whoosh_ranker(wix)}
+    results, timings = {}, {}
+    for name, ranker in rankers.items():
+        results[name], timings[name] = evaluate(queries, ranker, misses if name == "tracuu" else None)
+    print(f"\n{len(queries)} queries over {len(docs)} documents; target article's rank in the top {TOP}\n")
+    print_table(results, timings)
+    print_verdict(results)
+    if show_misses:
+        print("\ntracuu, not first:")
+        for q, found in misses:
+            print(f"  [{q.kind}] {q.text!r} {q.filters or ''} → want {q.target}, got {found}")
+    index.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

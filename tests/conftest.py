@@ -1,0 +1,66 @@
+"""Shared fixtures: temp data dirs, archives and real Whoosh indexes, the demo site, ../shared."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from crawl.archive import Archive, Article
+from indexer.build import update_index
+from indexer.search import SearchIndex
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's TRACUU_* settings."""
+    for name in list(os.environ):
+        if name.startswith("TRACUU_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def shared() -> Path:
+    """../shared beside the checkout; tests that need it skip without it (an outside user)."""
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared not found at {SHARED}: real-data tests need the project's shared data")
+    return SHARED
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def make_index(data_dir: Path) -> Iterator[Callable[..., SearchIndex]]:
+    """Factory: archive these articles, build a real Whoosh index, return a SearchIndex over it."""
+    opened: list[SearchIndex] = []
+
+    def make(articles: list[Article]) -> SearchIndex:
+        with Archive(data_dir / "archive.sqlite3") as archive:
+            for article in articles:
+                archive.upsert(article, commit=False)
+            archive.commit()
+            update_index(archive, data_dir / "index", data_dir / "segments.sqlite3", workers=1)
+        index = SearchIndex(data_dir / "index", data_dir / "archive.sqlite3")
+        opened.append(index)
+        return index
+
+    yield make
+    for index in opened:
+        index.close()
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium") or ""):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None

@@ -1,0 +1,52 @@
+"""A small corpus of our own for ranking tests: short agency posts written for these tests."""
+
+from __future__ import annotations
+
+from crawl.archive import Article
+
+
+def _a(n: int, title: str, body: str, published: str, department: str, category: str = "Tin hoạt động",
+       site: str = "sct") -> Article:
+    return Article(id=f"t{n}", url=f"http://sct.test/tin/{n}.html", title=title, body=body, published=published,
+                   department=department, category=category, site=site)
+
+
+ARTICLES = [
+    _a(1, "Hội nghị tổng kết công tác thi đua khen thưởng năm 2018",
+       "Sáng 18/01/2019, Trung tâm Khuyến công tổ chức hội nghị tổng kết công tác thi đua năm 2018.\n"
+       "Hội nghị đánh giá kết quả thực hiện các đề án khuyến công và đề ra phương hướng năm 2019.\n"
+       "Phòng HC-TH", "2019-01-18T08:30:00", "Hành chính - Tổng hợp"),
+    _a(2, "Hội thảo kết nối cung cầu hàng hóa",
+       "Sở Công Thương phối hợp tổ chức hội thảo kết nối cung cầu; tổng kim ngạch ký kết đạt 12 tỷ đồng.\n"
+       "Các doanh nghiệp đã trao đổi về hòa nhập thị trường.\nPhòng QLTM", "2019-05-10", "Quản lý thương mại"),
+    _a(3, "Tập huấn hòa giải tranh chấp thương mại",
+       "Lớp tập huấn về hoà giải tranh chấp cho cán bộ quản lý thị trường diễn ra trong hai ngày.\n"
+       "Thanh tra Sở", "2020-03-02", "Thanh tra"),
+    _a(4, "Kiểm tra an toàn hồ chứa nước thủy lợi",
+       "Đoàn kiểm tra đã làm việc tại hồ Phú Ninh về an toàn đập, công tác thuỷ lợi mùa mưa bão.\n"
+       "Phòng QLCN", "2020-09-15", "Quản lý công nghiệp"),
+    _a(5, "Hỗ trợ hộ kinh doanh nông thôn",
+       "Chương trình hỗ trợ hộ kinh doanh và hộ gia đình ở nông thôn tiếp cận vốn khuyến công.\n"
+       "TT Khuyến công", "2021-04-20", "Trung tâm Khuyến công", "Khuyến công"),
+    _a(6, "Săn bắt hổ trái phép bị xử lý",
+       "Cơ quan chức năng xử lý vụ vận chuyển hổ trái phép; tang vật đã được bàn giao.\nThanh tra Sở",
+       "2021-06-01", "Thanh tra"),
+    _a(7, "Quyết định công bố thủ tục hành chính",
+       "Quyết định số 1234/QĐ-UBND ngày 05/03/2021 công bố thủ tục hành chính theo Luật 15/2003/QH11.\n"
+       "Văn phòng Sở", "2021-03-05", "Văn phòng", "Văn bản chỉ đạo"),
+    _a(8, "Hội nghị sơ kết 6 tháng đầu năm 2021",
+       "Hội nghị sơ kết đánh giá tình hình sản xuất công nghiệp sáu tháng đầu năm.\nPhòng KH-TC",
+       "2021-07-12", "Kế hoạch - Tài chính"),
+    _a(9, "Thông báo lịch tiếp công dân tháng 8",
+       "Lãnh đạo Sở tiếp công dân vào thứ năm hằng tuần tại trụ sở.\nVăn phòng Sở", "2021-08-01", "Văn phòng",
+       "Thông báo"),
+    _a(10, "Đoàn công tác khảo sát cụm công nghiệp Điện Nam",
+        "Đoàn công tác của Sở đã khảo sát hạ tầng cụm công nghiệp Điện Nam - Điện Ngọc.\nPhòng QLCN",
+        "2022-02-14", "Quản lý công nghiệp"),
+    _a(11, "Khen thưởng tập thể có thành tích trong phong trào thi đua",
+        "Giám đốc Sở trao bằng khen cho các tập thể có thành tích xuất sắc trong phong trào thi đua.\nPhòng HC-TH",
+        "2022-01-10", "Hành chính - Tổng hợp"),
+    _a(12, "Cảnh báo <script>alert(1)</script> giả mạo",
+        "Bài viết có thẻ <script>alert('x')</script> và <b>đậm</b> phải hiện ra như chữ.\nVăn phòng Sở",
+        "2022-03-01", "Văn phòng"),
+]

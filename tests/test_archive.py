@@ -1,0 +1,69 @@
+"""The archive and its JSON Lines import/export."""
+
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from crawl.archive import Archive, ArchiveError, Article, export_archive, import_archive
+
+
+def test_upsert_reports_new_updated_unchanged(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.sqlite3") as archive:
+        art = Article(id="u1", url="http://x/1", title="Hội nghị", body="Nội dung", published="2019-01-18")
+        assert archive.upsert(art) == "new"
+        assert archive.upsert(art) == "unchanged"
+        art.body = "Nội dung mới"
+        assert archive.upsert(art) == "updated"
+        assert archive.get("u1").body == "Nội dung mới"
+        assert archive.count() == 1
+
+
+def test_text_is_stored_nfc_and_times_carry_vietnam_offset(tmp_path: Path) -> None:
+    decomposed = unicodedata.normalize("NFD", "Hội nghị tổng kết")
+    with Archive(tmp_path / "a.sqlite3") as archive:
+        archive.upsert(Article(id="x", title=decomposed, body=decomposed, published="2019-01-18T08:30:00"))
+        got = archive.get("x")
+    assert got.title == unicodedata.normalize("NFC", decomposed)
+    assert got.published == "2019-01-18T08:30:00+07:00"
+
+
+def test_import_skips_bad_lines_and_loads_the_rest(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"url": "http://a/1", "title": "Một", "body": "Bài một", "published": "2019-01-18"}),
+        "{not json",
+        json.dumps({"url": "http://a/2", "title": "Hai"}),  # no body
+        json.dumps({"url": "http://a/3", "body": "Bài ba", "published": "18/01/2019"}),  # not ISO
+        json.dumps({"id": "k4", "body": "Bài bốn", "attachments": ["http://a/4.pdf"], "note": "giữ"}),
+    ]
+    with Archive(tmp_path / "a.sqlite3") as archive:
+        stats = import_archive(archive, io.StringIO("\n".join(lines)))
+        assert (stats.new, [n for n, _ in stats.errors]) == (2, [2, 3, 4])
+        assert "body" in stats.errors[1][1] and "published" in stats.errors[2][1]
+        exported = [json.loads(line) for line in export_archive(archive)]
+    by_id = {r["id"]: r for r in exported}
+    assert by_id["http://a/1"]["title"] == "Một"
+    assert by_id["k4"]["attachments"] == [{"url": "http://a/4.pdf", "title": ""}]
+    assert by_id["k4"]["note"] == "giữ"  # other keys are kept
+
+
+def test_export_then_import_round_trips(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.sqlite3") as first:
+        first.upsert(Article(id="a", url="http://a", title="Tiêu đề", body="Thân", department="Phòng HC-TH",
+                             category="Tin", site="demo", published="2020-02-03"))
+        dump = "\n".join(export_archive(first))
+    with Archive(tmp_path / "b.sqlite3") as second:
+        stats = import_archive(second, io.StringIO(dump))
+        assert stats.new == 1 and not stats.errors
+        assert second.get("a").department == "Phòng HC-TH"
+
+
+def test_from_record_rejects_wrong_types() -> None:
+    with pytest.raises(ArchiveError, match="title"):
+        Article.from_record({"url": "u", "body": "b", "title": 5})
+    with pytest.raises(ArchiveError, match="attachments"):
+        Article.from_record({"url": "u", "body": "b", "attachments": "x"})

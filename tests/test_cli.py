@@ -1,0 +1,85 @@
+"""The `tracuu` command line, run in-process through click: import, export, index, search, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tracuu.cli import cli
+from webapp import create_app
+
+
+def run(data_dir: Path, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "-q", *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write_jsonl(path: Path, records: list[object]) -> Path:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records),
+                    encoding="utf-8")
+    return path
+
+
+RECORDS = [
+    {"url": "http://sct.test/1", "title": "Hội nghị tổng kết năm 2019", "body": "Hội nghị tổng kết công tác.",
+     "published": "2020-01-10", "department": "Phòng HC-TH", "site": "sct"},
+    {"url": "http://sct.test/2", "title": "Tập huấn khuyến công", "body": "Lớp tập huấn khuyến công.",
+     "published": "2021-03-04", "department": "TT Khuyến công", "site": "sct"},
+]
+
+
+def test_import_reports_bad_lines_and_loads_the_rest(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [RECORDS[0], "{oops", {"url": "x"}, RECORDS[1]])
+    code, out, err = run(tmp_path / "d", "import", str(src))
+    assert code == 0
+    assert "2 new" in out and "2 skipped" in out
+    assert ":2: skipped: not valid JSON" in err and ":3: skipped: missing 'body'" in err
+    code, out, _ = run(tmp_path / "d", "export")
+    assert [json.loads(line)["url"] for line in out.splitlines()] == ["http://sct.test/1", "http://sct.test/2"]
+
+
+def test_index_then_search_json_is_the_api_response(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    run(data, "import", str(write_jsonl(tmp_path / "in.jsonl", RECORDS)))
+    code, out, _ = run(data, "index")
+    assert code == 0 and "2 added" in out
+    code, out, _ = run(data, "index")
+    assert "0 added" in out and "2 unchanged" in out
+    code, out, _ = run(data, "search", "hoi nghi tong ket", "--json")
+    assert code == 0
+    cli_json = json.loads(out)
+    app = create_app(index_path=data / "index", archive_path=data / "archive.sqlite3")
+    api_json = app.test_client().get("/api/search?q=hoi+nghi+tong+ket").get_json()
+    assert cli_json == api_json
+    assert cli_json["results"][0]["url"] == "http://sct.test/1"
+    code, out, _ = run(data, "search", "khuyen cong", "--year", "2021")
+    assert "1 kết quả" in out and "Tập huấn khuyến công" in out
+
+
+def test_clear_errors_without_tracebacks(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path / "d", "search", "x")
+    assert code == 1 and "Run 'tracuu index' first" in err and "Traceback" not in err
+    code, _, err = run(tmp_path / "d", "search", "x", "--year", "abc")
+    assert code == 2 and "Năm không hợp lệ" in err
+    code, _, err = run(tmp_path / "d", "crawl", "--sites", str(tmp_path / "nope"))
+    assert code == 2 and "No site profiles" in err
+
+
+def test_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACUU_DATA_DIR", str(tmp_path / "env"))
+    result = CliRunner().invoke(cli, ["-q", "import", "-"], input=json.dumps(RECORDS[0]))
+    assert result.exit_code == 0
+    assert (tmp_path / "env" / "archive.sqlite3").is_file()
+    monkeypatch.setenv("TRACUU_DATADIR", "x")
+    result = CliRunner().invoke(cli, ["export"])
+    assert result.exit_code == 1 and "TRACUU_DATA_DIR" in result.stderr  # a typo names the closest setting
+
+
+@pytest.mark.parametrize("command", ["crawl", "import", "export", "index", "reindex", "search", "serve", "demo",
+                                     "extract"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.stdout

@@ -1,0 +1,130 @@
+"""The whole pipeline over real HTTP: demo site → crawler → archive → Whoosh index → Flask app."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from crawl.archive import Archive
+from crawl.crawler import crawl_sites
+from crawl.profiles import load_profiles
+from indexer.build import update_index
+from tracuu.demosite import ARTICLES, PROFILE_PATH, SUMMARY_MEETING_ID, DemoSite
+from webapp import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    data = tmp_path_factory.mktemp("e2e")
+    with DemoSite() as site:
+        base_url = site.start()
+        profiles = load_profiles(PROFILE_PATH, substitutions={"base_url": base_url})
+        with Archive(data / "archive.sqlite3") as archive:
+            crawl_stats = crawl_sites(profiles, archive, user_agent="tracuu-test", min_delay=0)
+            update_index(archive, data / "index", data / "segments.sqlite3", workers=1)
+            articles = {a.id: a for a in archive.iter_articles()}
+        app = create_app(index_path=data / "index", archive_path=data / "archive.sqlite3")
+        yield {"client": app.test_client(), "articles": articles, "crawl": crawl_stats, "base_url": base_url}
+
+
+def api(pipeline: dict[str, Any], **params: Any) -> dict[str, Any]:
+    response = pipeline["client"].get("/api/search", query_string={"per_page": 100, **params})
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def meeting_url(pipeline: dict[str, Any]) -> str:
+    return next(u for u in pipeline["articles"] if u.endswith(f"-{SUMMARY_MEETING_ID}.html"))
+
+
+def test_every_demo_article_was_crawled(pipeline: dict[str, Any]) -> None:
+    assert pipeline["crawl"].failed == 0
+    assert len(pipeline["articles"]) == len(ARTICLES)
+
+
+@pytest.mark.parametrize("q", ["hội nghị tổng kết", "hoi nghi tong ket"])
+def test_meeting_article_comes_first(pipeline: dict[str, Any], q: str) -> None:
+    result = api(pipeline, q=q)
+    assert result["results"][0]["id"] == meeting_url(pipeline)
+    assert result["results"][0]["department"] == "Hành chính - Tổng hợp"
+    assert result["results"][0]["published"].startswith("2019-01-18")
+
+
+def test_year_and_department_filters_narrow_and_facets_match(pipeline: dict[str, Any]) -> None:
+    articles = pipeline["articles"]
+    everything = api(pipeline, q="công thương")
+    year = everything["facets"]["year"][0]["value"]
+    by_year = api(pipeline, q="công thương", year=year)
+    assert 0 < by_year["total"] < everything["total"]
+    assert by_year["total"] == everything["facets"]["year"][0]["count"]
+    assert all(r["published"].startswith(year) for r in by_year["results"])
+    department = by_year["facets"]["department"][0]["value"]
+    both = api(pipeline, q="công thương", year=year, department=department)
+    assert 0 < both["total"] <= by_year["total"]
+    assert all(r["department"] == department for r in both["results"])
+    # facet counts are the counts of the filtered results, checked by brute force
+    for name in ("year", "department", "category", "site"):
+        expected = Counter(str(getattr(articles[r["id"]], name)) for r in by_year["results"])
+        assert {f["value"]: f["count"] for f in by_year["facets"][name]} == dict(expected)
+
+
+def test_search_page_shows_results_and_facet_links(pipeline: dict[str, Any]) -> None:
+    html = pipeline["client"].get("/?q=hoi+nghi+tong+ket").get_data(as_text=True)
+    assert 'name="q"' in html and "Hội nghị tổng kết phong trào thi đua năm 2018" in strip_tags(html)
+    assert "year=2019" in html and "department=" in html
+
+
+def strip_tags(html: str) -> str:
+    return re.sub(r"</?mark>", "", html)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
+    """`tracuu demo` (what `make demo` runs) serves a page where a search returns results."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACUU_")}
+    proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "--data-dir", str(tmp_path), "demo",
+                             "--port", str(port)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"tracuu demo exited early:\n{proc.stderr.read() if proc.stderr else ''}")
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/", params={"q": "hoi nghi tong ket"}, timeout=5)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    pytest.fail("tracuu demo did not answer within 120 s")
+                time.sleep(0.2)
+        assert page.status_code == 200
+        assert "Hội nghị tổng kết phong trào thi đua năm 2018" in strip_tags(page.text)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
