@@ -83,14 +83,16 @@ def prepare(n: int, out: Path) -> tuple[Path, Path]:
     return archive_path, index_path
 
 
-def query_mix(corpus: Path, count: int, seed: int) -> list[Query]:
+def sample_articles(archive_path: Path, every: int = 37) -> list[dict[str, str]]:
+    """Title, year and department of every `every`-th archived article: what the query mix draws on."""
+    with Archive(archive_path) as archive:
+        return [{"title": a.title, "published": a.published or "", "department": a.department or ""}
+                for i, a in enumerate(archive.iter_articles()) if i % every == 0 and a.title and a.published]
+
+
+def query_mix(records: list[dict[str, str]], count: int, seed: int) -> list[Query]:
     """Queries people type: 2–3 words from real titles, half without diacritics, some narrowed."""
     rng = random.Random(seed)
-    records = []
-    with corpus.open(encoding="utf-8") as f:
-        for i, line in enumerate(f):
-            if i % 37 == 0:  # a sample is enough, and reading 100 000 lines costs time
-                records.append(json.loads(line))
     queries: list[Query] = []
     kinds = ["keywords", "no-diacritics", "no-diacritics", "keywords+year", "keywords+department",
              "phrase", "newest"]
@@ -244,6 +246,8 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=200, help="queries per run")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients in the second run")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="measure an archive.sqlite3 + index already built there (e.g. by bench/index_speed.py)")
     args = parser.parse_args()
     if not (SHARED / "corpus" / "articles.jsonl").is_file():
         print(f"query_speed: no corpus at {SHARED}/corpus; the benchmark needs ../shared. Skipped.")
@@ -255,18 +259,23 @@ def main() -> int:
         return 0
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per request
-    out = args.out / f"query-speed-{args.n}"
-    archive_path, index_path = prepare(args.n, out)
-    corpus = out / f"scaleup-{args.n}.jsonl"
-    single = query_mix(corpus, args.queries, seed=1)
-    concurrent = query_mix(corpus, args.queries, seed=2)
-    print(f"\n{args.n} articles; {args.queries} queries per run; goal p95 < {GOAL_P95_MS:.0f} ms (one client)")
+    if args.data_dir:
+        out, archive_path, index_path = args.data_dir, args.data_dir / "archive.sqlite3", args.data_dir / "index"
+    else:
+        out = args.out / f"query-speed-{args.n}"
+        archive_path, index_path = prepare(args.n, out)
+    records = sample_articles(archive_path)
+    single = query_mix(records, args.queries, seed=1)
+    concurrent = query_mix(records, args.queries, seed=2)
+    with Archive(archive_path) as archive:
+        size = archive.count()
+    print(f"\n{size} articles; {args.queries} queries per run; goal p95 < {GOAL_P95_MS:.0f} ms (one client)")
 
     with Server(index_path, archive_path) as server:
         index: SearchIndex = server.app.extensions["tracuu_index"]
         cold = timed(lambda: httpx.get(server.url + "/api/search?q=h%E1%BB%99i+ngh%E1%BB%8B", timeout=300))
         print(f"  first query (opens the searcher, loads facet columns): {cold:.0f} ms")
-        for q in query_mix(corpus, 10, seed=3):  # warm the caches the way a running server has them
+        for q in query_mix(records, 10, seed=3):  # warm the caches the way a running server has them
             index.search(SearchRequest.from_params(q.params))
         in_process = [(q.kind, timed(lambda q=q: index.search(SearchRequest.from_params(q.params))))
                       for q in single]
@@ -279,8 +288,10 @@ def main() -> int:
         html = [(q.kind, timed(lambda q=q: httpx.get(server.url + "/?" + urlencode(q.params), timeout=120)))
                 for q in single[:50]]
         summary("HTML search page, 1 client", html)
+        home = [("home", timed(lambda: httpx.get(server.url + "/", timeout=120))) for _ in range(10)]
+        summary("home page (newest + counts)", home)
 
-        fts = build_fts(archive_path, out / "fts5.sqlite3")
+        fts = build_fts(archive_path, (args.out if args.data_dir else out) / f"fts5-{size}.sqlite3")
         fts_t = [(q.kind, timed(lambda q=q: fts_search(fts, q.params))) for q in single]
         ref = summary("SQLite FTS5 top 10 + 4 facets", fts_t)
 

@@ -52,6 +52,8 @@ def department_from_line(raw: str) -> str | None:
     if source:
         text = source.group("text").strip(" .;,()")
     match = _UNIT.search(text)
+    if match is not None and not _names_a_unit(text[match.start():]):
+        match = None
     if match is None:
         # "Nguồn: Báo Hà Nội mới" names a source worth keeping; "Tác giả: <a person>" does not.
         return text if source and source.group("source") and text else None
@@ -59,6 +61,21 @@ def department_from_line(raw: str) -> str | None:
     if len(department.split()) > 10:
         return None
     return department or None
+
+
+# Words that also start ordinary sentences ("Hội nghị...", "Sở dĩ..."): a unit only before a name.
+_WEAK_UNITS = {"hội", "tổ", "ban", "đoàn", "vụ", "cục", "sở", "đội", "trạm", "viện", "ủy ban", "uỷ ban"}
+
+
+def _names_a_unit(text: str) -> bool:
+    """ "Hội nghị kết thúc..." is a sentence; "Ban Quản lý dự án", "SỞ CÔNG THƯƠNG" name units."""
+    words = text.split()
+    if len(words) > 10 or (text.endswith(".") and len(words) > 5):
+        return False
+    if words[0].lower() not in _WEAK_UNITS or text.isupper() or len(words) < 2:
+        return True
+    following = words[1]
+    return following[:1].isupper()
 
 
 def normalize_department(name: str) -> str:

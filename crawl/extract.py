@@ -133,7 +133,8 @@ def _canonical_url(soup: BeautifulSoup, url: str, profile: SiteProfile) -> str:
     if link is not None:
         target = absolute_url(str(link["href"]), url)
         hosts = profile.allowed_hosts or ()
-        if target and host_allowed(target, hosts + (host_of(url),)):
+        saved_page = url.startswith("file:")  # `tracuu extract page.html`: the page says where it lives
+        if target and (saved_page or host_allowed(target, hosts + (host_of(url),))):
             return target
     return clean_url(url)
 
@@ -241,15 +242,20 @@ def _text_dates(soup: BeautifulSoup, title_el: Tag | None) -> list[_DateCandidat
             continue
         parent = node.parent
         context = text_of(parent) if parent is not None else text
+        before = context[:max(0, context.find(text))][-40:]  # a label in a sibling: "<b>Cập nhật:</b> 20/02"
         short = len(text) <= 80
-        modified = bool(_MODIFIED.search(context[:120]))
         if parent is not None and parent.name == "time" and parent.get("datetime"):
             value = parse_date(str(parent["datetime"]))
             if value is not None:
+                modified = bool(_MODIFIED.search(before + text[:matches[0].start]))
                 out.append(_DateCandidate(value, i - title_pos, short, modified, "time"))
                 continue
+        previous_end = 0
         for match in matches:
-            out.append(_DateCandidate(match.value, i - title_pos, short, modified))
+            # only the words since the previous date label this one ("Cập nhật: X | Đăng ngày Y")
+            label = (before if previous_end == 0 else "") + text[previous_end:match.start]
+            out.append(_DateCandidate(match.value, i - title_pos, short, bool(_MODIFIED.search(label))))
+            previous_end = match.end
     return out
 
 

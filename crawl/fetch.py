@@ -90,8 +90,8 @@ def decode_html(content: bytes, content_type: str | None = None, override: str |
         codec = _codec(name)
         if codec is None:
             continue
-        if codec == "latin-1" and name != override:
-            continue  # an HTTP default, almost never what a Vietnamese page is written in
+        if codec in ("latin-1", "iso8859-1", "cp1252") and name != override:
+            continue  # a server default; Vietnamese cannot be written in these, so look further
         try:
             text = content.decode(codec)
             break
@@ -201,6 +201,7 @@ class Fetcher:
         if crawl_delay:
             host = host_of(url)
             self._host_delay[host] = max(self._host_delay.get(host, 0.0), float(crawl_delay))
+            self._done(host)  # the robots.txt request itself already counts
             log.info("%s asks for a Crawl-delay of %s s", origin, crawl_delay)
         self._robots[origin] = parser
         return parser

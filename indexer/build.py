@@ -8,26 +8,30 @@ of contents last and the swap is one rename, so readers always see the previous 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from pathlib import Path
+from typing import Any
 
 from crawl.archive import Archive, Article
 from indexer import store
-from indexer.analysis import ANALYSIS_VERSION, analyze
+from indexer.analysis import ANALYSIS_VERSION, analyze, words
 from indexer.segcache import SegmentCache
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
-# Below this many articles to analyse, a process pool costs more than it saves.
-POOL_THRESHOLD = 64
+# Below this many articles to index, forking workers costs more than it saves.
+PARALLEL_THRESHOLD = 200
+# Segments below this many documents come from small updates: compound (read whole when a searcher
+# opens, so a later merge deleting them cannot break a reader), and merged together once there are
+# more than MAX_SMALL_SEGMENTS. Bigger ones are written uncompounded (opening a compound 100 000-
+# article segment costs seconds and gigabytes) and only a rebuild replaces them.
+SMALL_SEGMENT = 2000
+MAX_SMALL_SEGMENTS = 8
 
 
 @dataclass
@@ -77,52 +81,93 @@ def document(article: Article, tokens: dict[str, str]) -> dict[str, object]:
     return doc
 
 
-def _batches(articles: Iterable[Article], size: int = 500) -> Iterator[list[Article]]:
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _stream(archive: Archive, ids: list[str]) -> Iterator[Article]:
+    """Articles by id, a few hundred in memory at a time (an import may change 100 000 of them)."""
+    for chunk in _chunks(ids):
+        found = archive.get_many(chunk)
+        yield from (found[i] for i in chunk if i in found)
+
+
+def analysed_documents(articles: Iterable[Article], cache: SegmentCache,
+                       stats: IndexStats) -> Iterator[dict[str, object]]:
+    """Documents for `articles` in this process, segmenting only those the cache lacks."""
     batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
-
-def analysed_documents(articles: Iterable[Article], cache: SegmentCache, stats: IndexStats,
-                       pool: Pool | None) -> Iterator[dict[str, object]]:
-    """Documents for `articles`, streamed in batches, segmenting only those the cache lacks."""
-    for batch in _batches(articles):
+    def flush() -> Iterator[dict[str, object]]:
         cached = cache.get_many(a.content_hash for a in batch)
-        todo = {a.content_hash: a for a in batch if a.content_hash not in cached}
-        stats.analysed += len(todo)
         for article in batch:
-            if article.content_hash in cached:
-                yield document(article, cached[article.content_hash])
-        jobs = [(a.content_hash, a.title, a.body) for a in todo.values()]
-        results = pool.imap(_tokens_job, jobs, chunksize=4) if pool and len(jobs) > 1 else map(_tokens_job, jobs)
-        for key, tokens in results:
-            cache.put(key, tokens)
-            yield document(todo[key], tokens)
+            tokens = cached.get(article.content_hash)
+            if tokens is None:
+                tokens = cached[article.content_hash] = article_tokens(article.title, article.body)
+                cache.put(article.content_hash, tokens)
+                stats.analysed += 1
+            yield document(article, tokens)
         cache.commit()
 
-
-@contextmanager
-def analysis_pool(expected: int, workers: int) -> Iterator[Pool | None]:
-    """A process pool when there is enough to segment for it to pay off, else None."""
-    if expected < POOL_THRESHOLD or workers < 2:
-        yield None
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield pool
+    for article in articles:
+        batch.append(article)
+        if len(batch) == 200:
+            yield from flush()
+            batch = []
+    yield from flush()
 
 
-def _index_hashes(ix: object) -> dict[str, str]:
-    """id → content hash of every live document, read from columns."""
-    with ix.searcher() as searcher:  # type: ignore[attr-defined]
-        reader = searcher.reader()
-        ids = reader.column_reader("id")
-        hashes = reader.column_reader("content_hash")
+def _index_hashes(ix: Any) -> dict[str, str]:
+    """id → content hash of every live document, read from columns (fast at 100 000 documents)."""
+    with ix.reader() as reader:
+        ids = list(reader.column_reader("id"))
+        hashes = list(reader.column_reader("content_hash"))
+        if not reader.has_deletions():
+            return dict(zip(ids, hashes, strict=True))
         return {ids[n]: hashes[n] for n in reader.all_doc_ids()}
+
+
+def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: fold the small-update segments into the new one once they pile up.
+
+    Many segments slow every query a little; merging only the small ones keeps a commit fast.
+    """
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    if len(small) <= MAX_SMALL_SEGMENTS:
+        return segments
+    from whoosh.reading import SegmentReader
+
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in small]
+
+
+def commit_segments(writer: Any, extra: list[Any]) -> None:
+    """Commit `writer` (deletions and its own documents) together with segments written by workers.
+
+    One table of contents lists them all, written to a temporary file and renamed: readers see
+    the old index or the new one, never a mix. (What Whoosh's MpWriter does with multisegment=True.)
+    """
+    try:
+        final = writer._merge_segments(merge_small_segments, False, True) + extra
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer._finish()
+
+
+def _compound(ix: Any, adding: int) -> bool:
+    """Whether this commit's new segment (with the small ones it may absorb) counts as small."""
+    small = [s.doc_count_all() for s in ix._segments() if s.doc_count_all() < SMALL_SEGMENT]
+    absorbed = sum(small) if len(small) + 1 > MAX_SMALL_SEGMENTS else 0
+    return adding + absorbed < SMALL_SEGMENT
 
 
 def update_index(archive: Archive, index_path: Path, cache_path: Path, *, rebuild: bool = False,
@@ -164,17 +209,42 @@ def rebuild_index(archive: Archive, index_path: Path, cache_path: Path, *,
     return update_index(archive, index_path, cache_path, rebuild=True, progress=progress, workers=workers)
 
 
-def _write(writer: object, docs: Iterable[dict[str, object]], total: int, progress: Progress | None,
-           replace: bool) -> int:
-    n = 0
-    for n, doc in enumerate(docs, start=1):
-        if replace:
-            writer.update_document(**doc)  # type: ignore[attr-defined]
+def _write(ix: Any, directory: Path, writer: Any, articles: Iterable[Article], total: int,
+           cache: SegmentCache, stats: IndexStats, progress: Progress | None, workers: int) -> int:
+    """Index `articles` (segments from workers, or `writer` itself) and commit; returns how many."""
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress and (done % 50 < n or done == total):
+            progress(done, total)
+
+    segments: list[Any] = []
+    try:
+        if total >= PARALLEL_THRESHOLD and workers > 1:
+            from indexer.parallel import index_in_parallel
+
+            def counted(d: Any) -> None:
+                stats.analysed += len(d.fresh)
+                advance(d.count)
+
+            segments = index_in_parallel(directory, articles, cache, workers, counted)
         else:
-            writer.add_document(**doc)  # type: ignore[attr-defined]
-        if progress and (n % 50 == 0 or n == total):
-            progress(n, total)
-    return n
+            for doc in analysed_documents(articles, cache, stats):
+                writer.add_document(**doc)
+                advance(1)
+    except BaseException:
+        writer.cancel()
+        raise
+    commit_segments(writer, segments)
+    return done
+
+
+def _warm_up(cache: SegmentCache, hashes: Iterable[str], parallel: bool) -> None:
+    """Load the segmentation model before forking, so workers share it instead of each loading it."""
+    if parallel and cache.missing(hashes):
+        words("Hà Nội")
 
 
 def _rebuild(archive: Archive, index_path: Path, cache: SegmentCache, progress: Progress | None,
@@ -185,15 +255,9 @@ def _rebuild(archive: Archive, index_path: Path, cache: SegmentCache, progress: 
 
     ix = whoosh_index.open_dir(str(directory))
     total = archive.count()
-    writer = ix.writer(limitmb=256)
-    try:
-        with analysis_pool(total, workers) as pool:
-            docs = analysed_documents(archive.iter_articles(), cache, stats, pool)
-            stats.added = _write(writer, docs, total, progress, replace=False)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+    _warm_up(cache, archive.hashes().values(), total >= PARALLEL_THRESHOLD and workers > 1)
+    writer = ix.writer(limitmb=128, compound=total < SMALL_SEGMENT)
+    stats.added = _write(ix, directory, writer, archive.iter_articles(), total, cache, stats, progress, workers)
     store.CURRENT_VERSION.write(directory)
     store.swap_in(index_path, directory)
     log.info("Rebuilt index with %d articles in %s", stats.added, directory)
@@ -211,20 +275,21 @@ def _update(archive: Archive, index_path: Path, cache: SegmentCache, progress: P
     stats.unchanged = len(in_archive) - len(changed)
     if not changed and not gone:
         return stats
-    articles = list(archive.get_many(changed).values())
-    writer = ix.writer(limitmb=128)
+    parallel = len(changed) >= PARALLEL_THRESHOLD and workers > 1
+    _warm_up(cache, (in_archive[i] for i in changed), parallel)
+    writer = ix.writer(limitmb=64, compound=_compound(ix, len(changed)))
     try:
-        for article_id in gone:
+        # an update is a delete and an add (what update_document does), deletes first
+        for article_id in gone + [i for i in changed if i in in_index]:
             writer.delete_by_term("id", article_id)
-        with analysis_pool(len(articles), workers) as pool:
-            docs = analysed_documents(articles, cache, stats, pool)
-            _write(writer, docs, len(articles), progress, replace=True)
-        writer.commit()
     except BaseException:
         writer.cancel()
         raise
+    directory = store.current_dir(index_path)
+    assert directory is not None
+    _write(ix, directory, writer, _stream(archive, changed), len(changed), cache, stats, progress, workers)
     stats.deleted = len(gone)
-    stats.added = sum(1 for a in articles if a.id not in in_index)
-    stats.updated = len(articles) - stats.added
+    stats.added = sum(1 for i in changed if i not in in_index)
+    stats.updated = len(changed) - stats.added
     log.info("Index updated: %d added, %d updated, %d deleted", stats.added, stats.updated, stats.deleted)
     return stats

@@ -19,7 +19,7 @@ from whoosh.scoring import BM25F
 
 from crawl.archive import Archive
 from indexer import store
-from indexer.analysis import codes, fold, has_marks, stopwords, words
+from indexer.analysis import codes, fold, has_marks, stopwords
 from indexer.query import Clause, ParsedQuery, parse_query
 from indexer.schema import FACETS
 from indexer.snippets import make_snippet, mark_text
@@ -30,11 +30,15 @@ log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_CLAUSES = 32
-TITLE_BOOST = 2.5   # tuned on bench/relevance.py
-EXACT_BOOST = 0.6   # an exact-diacritic syllable over a folded-only one
-WORD_BOOST = 1.0    # a whole segmented word over scattered syllables
-PHRASE_BOOST = 2.0  # the query's syllables adjacent, in order
+# Ranking weights, tuned on bench/relevance.py (`--tune` prints the grid tried). Each is a query-time
+# multiplier on a BM25F score, so they add up linearly rather than saturating like field_boost.
+TITLE_BOOST = 2.5   # a query syllable found in the title over one found in the body
+EXACT_BOOST = 0.6   # an exact-diacritic syllable over a folded-only one ("hồ" over "hổ")
+WORD_BOOST = 1.0    # neighbouring query syllables forming one segmented word of the article
+PHRASE_BOOST = 2.0  # all the query's syllables adjacent, in order
+PAIR_BOOST = 0.5    # two neighbouring query syllables adjacent: proximity for longer queries
 CODE_BOOST = 3.0    # a document number or date typed whole
+MAX_WORD_SYLLABLES = 4  # longest n-gram of the query tried as a segmented word
 
 
 class InvalidParameter(ValueError):
@@ -147,11 +151,14 @@ class SearchResponse:
 
 
 def _clause_query(clause: Clause) -> Q.Query:
+    """Folded syllables (or a phrase) in the title, boosted, or in the body."""
     folded = [fold(s) for s in clause.syllables]
-    fields = ("title_f",) if clause.title_only else ("title_f", "body_f")
     if clause.phrase:
-        return Q.Or([Q.Phrase(f, folded) for f in fields])
-    return Q.Or([Q.Term(f, folded[0]) for f in fields])
+        title: Q.Query = Q.Phrase("title_f", folded, boost=TITLE_BOOST)
+        body: Q.Query = Q.Phrase("body_f", folded)
+    else:
+        title, body = Q.Term("title_f", folded[0], boost=TITLE_BOOST), Q.Term("body_f", folded[0])
+    return title if clause.title_only else Q.Or([title, body])
 
 
 def _excluded_query(clause: Clause) -> Q.Query:
@@ -159,6 +166,35 @@ def _excluded_query(clause: Clause) -> Q.Query:
     if not clause.phrase and has_marks(clause.syllables[0]):
         return Q.Or([Q.Term(f, clause.syllables[0]) for f in ("title_s", "body_s")])
     return _clause_query(clause)
+
+
+def _candidate_words(sylls: list[str]) -> set[str]:
+    """Every run of 2–4 neighbouring query syllables, as the words field spells a word ("hội_nghị").
+
+    The query is not segmented: underthesea splits a short lower-cased query differently from the
+    cased sentence it came from, so each run is tried and the index says which ones are words.
+    """
+    return {"_".join(sylls[i:i + n]) for n in range(2, MAX_WORD_SYLLABLES + 1) for i in range(len(sylls) - n + 1)}
+
+
+def _boosts(parsed: ParsedQuery, optional_clauses: list[Clause]) -> list[Q.Query]:
+    """Optional queries that only rank: exact marks, whole words, adjacency, codes, stopwords."""
+    boosts: list[Q.Query] = [_clause_query(c) for c in optional_clauses]
+    for s in sorted({s for s in parsed.all_syllables() if has_marks(s)}):
+        boosts += [Q.Term("title_s", s, boost=EXACT_BOOST * TITLE_BOOST), Q.Term("body_s", s, boost=EXACT_BOOST)]
+    plain = [s for c in parsed.clauses[:MAX_CLAUSES] if not c.phrase for s in c.syllables]
+    if len(plain) > 1:
+        folded = [fold(s) for s in plain]
+        boosts += [Q.Phrase("title_f", folded, boost=PHRASE_BOOST * TITLE_BOOST),
+                   Q.Phrase("body_f", folded, boost=PHRASE_BOOST)]
+        if len(plain) > 2 and PAIR_BOOST:
+            for pair in sorted({(a, b) for a, b in zip(folded, folded[1:], strict=False)}):
+                boosts += [Q.Phrase("title_f", list(pair), boost=PAIR_BOOST * TITLE_BOOST),
+                           Q.Phrase("body_f", list(pair), boost=PAIR_BOOST)]
+        if WORD_BOOST:
+            boosts += [Q.Term("words", w, boost=WORD_BOOST) for w in sorted(_candidate_words(plain))]
+    boosts += [Q.Term("codes", c, boost=CODE_BOOST) for c in codes(parsed.text)]
+    return boosts
 
 
 def build_query(parsed: ParsedQuery, *, match_all: bool = True) -> Q.Query:
@@ -171,20 +207,9 @@ def build_query(parsed: ParsedQuery, *, match_all: bool = True) -> Q.Query:
     stops = stopwords()
     content = [c for c in clauses if c.phrase or " ".join(c.syllables) not in stops]
     required = content or clauses
-    optional_clauses = [c for c in clauses if c not in required]
     req_queries = [_clause_query(c) for c in required]
     main: Q.Query = Q.And(req_queries) if match_all else Q.Or(req_queries)
-    boosts: list[Q.Query] = [_clause_query(c) for c in optional_clauses]
-    plain = [s for c in clauses if not c.phrase for s in c.syllables]
-    for s in {s for s in parsed.all_syllables() if has_marks(s)}:
-        boosts += [Q.Term("title_s", s, boost=EXACT_BOOST * TITLE_BOOST), Q.Term("body_s", s, boost=EXACT_BOOST)]
-    if len(plain) > 1:
-        folded = [fold(s) for s in plain]
-        boosts += [Q.Phrase("title_f", folded, boost=PHRASE_BOOST * TITLE_BOOST),
-                   Q.Phrase("body_f", folded, boost=PHRASE_BOOST)]
-        for word in set(words(" ".join(plain))):
-            boosts.append(Q.Term("words", word, boost=WORD_BOOST))
-    boosts += [Q.Term("codes", c, boost=CODE_BOOST) for c in codes(parsed.text)]
+    boosts = _boosts(parsed, [c for c in clauses if c not in required])
     if boosts:
         main = Q.AndMaybe(main, Q.Or(boosts))
     if parsed.excluded:
@@ -244,7 +269,9 @@ class SearchIndex:
 
     def _reset_caches(self) -> None:
         reader = self._searcher.reader()
-        self._facet_columns = {name: list(reader.column_reader(name)) for name in FACETS}
+        # per segment: a MultiReader's column skips segments without the column, misaligning docnums
+        self._facet_columns = {name: [v for leaf, _ in reader.leaf_readers() for v in leaf.column_reader(name)]
+                               for name in FACETS}
         self._suggester = Suggester(reader)
 
     def _archive(self) -> Archive:

@@ -37,6 +37,16 @@ class SegmentCache:
                 found[key[len(self.prefix):]] = json.loads(value)
         return found
 
+    def missing(self, hashes: Iterable[str]) -> set[str]:
+        """The hashes the cache lacks, without loading any tokens: do we need the segmenter at all?"""
+        wanted = list(dict.fromkeys(hashes))
+        have: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = [self.prefix + h for h in wanted[start:start + 500]]
+            rows = self.conn.execute(f"SELECT key FROM tokens WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            have.update(key[len(self.prefix):] for (key,) in rows)
+        return set(wanted) - have
+
     def put(self, content_hash: str, tokens: dict[str, str]) -> None:
         self.conn.execute("INSERT OR REPLACE INTO tokens VALUES (?, ?)",
                           (self.prefix + content_hash, json.dumps(tokens, ensure_ascii=False)))

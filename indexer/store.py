@@ -103,7 +103,8 @@ def new_generation(index_path: Path) -> Path:
 
 
 def swap_in(index_path: Path, directory: Path) -> None:
-    """Point `index` at `directory` in one rename, then remove generations nobody points at."""
+    """Point `index` at `directory` in one rename, then remove older generations."""
+    previous = current_dir(index_path)
     tmp_link = index_path.parent / f".{index_path.name}.link-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
@@ -116,7 +117,9 @@ def swap_in(index_path: Path, directory: Path) -> None:
     os.replace(tmp_link, index_path)
     if legacy is not None:
         shutil.rmtree(legacy, ignore_errors=True)
-    remove_stale_generations(index_path)
+    # The previous generation stays until the next index job: a query running right now may still
+    # open one of its (uncompounded) column files.
+    remove_stale_generations(index_path, keep=previous)
 
 
 def remove_stale_generations(index_path: Path, keep: Path | None = None) -> None:

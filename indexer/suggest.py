@@ -1,89 +1,185 @@
 """'Did you mean': corrections built from the index's own vocabulary.
 
-A syllable typed with a wrong tone ("hôi nghị") or one wrong letter is replaced by the variant that
-makes the most frequent segmented word with its neighbour ("hội_nghị"), so the suggestion is a
-phrase the archive actually contains.
+A syllable the archive never writes ("thah", "smartphne"), or one that forms no word with its
+neighbours while a close variant does ("hôi nghị", "trốn thuê", "dân phô"), is replaced by the
+variant (same letters with other marks, or one letter off) best supported by the archive: first by
+the segmented words it makes with its neighbours ("hội_nghị"), then by how often it occurs.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from indexer.analysis import fold, has_marks
+from indexer.analysis import fold, has_marks, nfc, normalize_syllable
 from indexer.query import ParsedQuery
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+_SYLLABLE = re.compile(r"[^\W_]+")
+MAX_SYLLABLES = 12      # longer queries are not corrected: cost grows with length, benefit does not
+RARE = 3               # a syllable in at most this many documents may be a typo that happens to exist
+MIN_CONTEXT = 2         # documents a corrected word must occur in to overrule a syllable the archive knows
+_WINDOWS = ((-1, 0), (0, 1), (-2, 0), (-1, 1), (0, 2))  # word spans (relative start, end) around a position
+
+
+@dataclass(frozen=True)
+class _Choice:
+    text: str
+    context: int  # documents containing a word it forms with its neighbours
+    df: int       # documents containing the syllable
 
 
 class Suggester:
-    """Per index generation; vocabularies are loaded on first use."""
+    """Per index generation; the vocabulary is loaded on first use (one pass over two lexicons)."""
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
-        self._by_fold: dict[str, list[str]] | None = None
+        self._df: dict[str, int] | None = None
+        self._by_fold: dict[str, list[str]] = {}
 
-    def _variants_map(self) -> dict[str, list[str]]:
-        if self._by_fold is None:
+    def _vocabulary(self) -> dict[str, int]:
+        if self._df is None:
+            df: dict[str, int] = defaultdict(int)
+            for field in ("title_s", "body_s"):
+                for term, info in self.reader.iter_field(field):
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    df[text] = max(df[text], info.doc_frequency())
             by_fold: dict[str, list[str]] = defaultdict(list)
-            for term in self.reader.lexicon("body_s"):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
+            for text in df:
                 by_fold[fold(text)].append(text)
             self._by_fold = dict(by_fold)
-        return self._by_fold
+            self._df = dict(df)
+        return self._df
+
+    def _known(self, syllable: str) -> bool:
+        """Typed with marks: that exact syllable exists; typed without: some marked form of it does."""
+        vocab = self._vocabulary()
+        return vocab.get(syllable, 0) > 0 if has_marks(syllable) else fold(syllable) in self._by_fold
 
     def _variants(self, syllable: str, *, edits: bool) -> set[str]:
-        """Exact syllables in the index that fold alike (or, with `edits`, are one folded edit away)."""
-        by_fold = self._variants_map()
+        """Exact syllables of the archive that fold alike, or (with `edits`) are one folded edit away."""
+        self._vocabulary()
         f = fold(syllable)
-        out = set(by_fold.get(f, ()))
-        if edits and len(f) > 2:
+        out = set(self._by_fold.get(f, ()))
+        if edits and len(f) >= 2:
             for edited in _edits(f):
-                out.update(by_fold.get(edited, ()))
-        out.add(syllable)
+                out.update(self._by_fold.get(edited, ()))
         return out
 
-    def _df(self, field: str, term: str) -> int:
-        return self.reader.doc_frequency(field, term)
+    def _neighbour_forms(self, syllable: str) -> list[str]:
+        """A neighbour as typed when it carries marks, else its most frequent marked forms."""
+        if has_marks(syllable):
+            return [syllable]
+        vocab = self._vocabulary()
+        return sorted(self._variants(syllable, edits=False), key=lambda f: -vocab.get(f, 0))[:8] or [syllable]
 
-    def _best_pair(self, a: str, b: str, *, edits: bool) -> tuple[tuple[str, str], int]:
-        best, best_df = (a, b), 0
-        for va in self._variants(a, edits=edits):
-            for vb in self._variants(b, edits=edits):
-                df = self._df("words", f"{va}_{vb}")
-                if df > best_df:
-                    best, best_df = (va, vb), df
-        return best, best_df
+    def _word_df(self, parts: list[str]) -> int:
+        return self.reader.doc_frequency("words", "_".join(parts))
+
+    def _context(self, sylls: list[str], i: int, candidate: str) -> int:
+        """Most documents in which `candidate` forms one word with neighbours (their variants too)."""
+        best = 0
+        for lo, hi in _WINDOWS:
+            start, end = i + lo, i + hi
+            if start < 0 or end >= len(sylls) or start == end:
+                continue
+            options = [[candidate] if k == i else self._neighbour_forms(sylls[k]) for k in range(start, end + 1)]
+            for combo in _product(options, limit=64):
+                best = max(best, self._word_df(combo))
+        return best
+
+    def _adjacent(self, sylls: list[str], i: int, candidate: str) -> int:
+        """Documents with `candidate` right beside a neighbour (folded phrase): context for names."""
+        from whoosh import query as Q
+        from whoosh.searching import Searcher
+
+        searcher = Searcher(self.reader, closereader=False)
+        best = 0
+        for pair in ((i - 1, i), (i, i + 1)):
+            if pair[0] < 0 or pair[1] >= len(sylls):
+                continue
+            words = [fold(candidate) if k == i else fold(sylls[k]) for k in pair]
+            best = max(best, sum(1 for _ in searcher.docs_for_query(Q.Phrase("body_f", words))))
+        return best
+
+    def _best(self, sylls: list[str], i: int) -> _Choice | None:
+        """The best-supported replacement for position i, or None to keep what was typed.
+
+        A syllable the archive knows may only change its marks (a wrong tone is the usual real-word
+        slip: "hôi nghị", "trốn thuê"); one it lacks may also change one letter.
+        """
+        typed = sylls[i]
+        if any(ch.isdigit() for ch in typed):
+            return None
+        known = self._known(typed)
+        if known and self._context(sylls, i, typed) > 0:
+            return None
+        vocab = self._vocabulary()
+        same = self._variants(typed, edits=False) - {typed}
+        if known and vocab.get(typed, 0) <= RARE:
+            candidates = same | self._variants(typed, edits=True)
+        elif known:
+            candidates = same if has_marks(typed) else set()
+        else:
+            candidates = same | self._variants(typed, edits=True)
+        choices = [_Choice(c, self._context(sylls, i, c), vocab.get(c, 0)) for c in candidates - {typed}]
+        if not choices:
+            return None
+        best = max(choices, key=lambda c: (c.context, c.text in same, c.df))
+        if best.context >= MIN_CONTEXT and (not known or best.context * 20 >= vocab.get(typed, 0)):
+            return best
+        if known or len(fold(typed)) < 3:
+            return None  # a real syllable with no better-supported neighbour word: leave it
+        frequent = sorted(choices, key=lambda c: (c.text in same, c.df), reverse=True)[:15]
+        adjacent = max(frequent, key=lambda c: (self._adjacent(sylls, i, c.text), c.df))
+        return adjacent if adjacent.df > 0 else None
 
     def suggest(self, parsed: ParsedQuery, *, total: int) -> str | None:
-        """A corrected query, or None when the query looks right (or nothing better is known).
+        """The query with misspelt syllables corrected, or None when it looks right.
 
-        1. A query typed without diacritics that finds something needs no correction: folding
-           already did the work. 2. Each adjacent pair the archive never writes as one word is
-           replaced by the variant pair that is its most frequent word: same letters first (a wrong
-           tone), then one letter off (a typo) only when nothing was found. 3. A lone syllable is
-           replaced by its most frequent variant when it finds nothing.
+        1. A query typed without diacritics that finds something needs no correction: folding did
+           the work. 2. Each syllable the archive lacks, or that forms no word with its neighbours,
+           is replaced by its best-supported variant (left to right, so later positions see earlier
+           fixes). 3. The original text is kept around the replaced syllables (quotes, -, title:).
         """
-        sylls = [s for c in parsed.clauses if not c.phrase for s in c.syllables]
-        if not sylls or len(sylls) > 8:
+        sylls = [s for c in parsed.clauses for s in c.syllables]
+        if not sylls or len(sylls) > MAX_SYLLABLES:
             return None
-        if total > 0 and not any(has_marks(s) for s in sylls):
+        marked = any(has_marks(s) for s in sylls)
+        if total > 0 and not marked:
             return None
-        fixed = list(sylls)
-        for i in range(len(sylls) - 1):
-            a, b = fixed[i], fixed[i + 1]
-            if self._df("words", f"{a}_{b}") > 0:
-                continue
-            best, best_df = self._best_pair(a, b, edits=False)
-            if best_df == 0 and total == 0:
-                best, best_df = self._best_pair(a, b, edits=True)
-            if best_df >= 1:
-                fixed[i], fixed[i + 1] = best
-        if len(sylls) == 1 and total == 0:
-            best1 = max(self._variants(sylls[0], edits=True), key=lambda v: self._df("body_s", v))
-            if self._df("body_s", best1) > 0:
-                fixed[0] = best1
-        return " ".join(fixed) if fixed != sylls else None
+        fixes: dict[str, str] = {}
+        for i in range(len(sylls)):
+            choice = self._best(sylls, i)
+            if choice is not None:
+                replacement = choice.text if marked else fold(choice.text)
+                fixes[sylls[i]] = replacement
+                sylls[i] = replacement
+        return _rewrite(parsed.text, fixes) if fixes else None
+
+
+def _product(options: list[list[str]], limit: int) -> list[list[str]]:
+    combos: list[list[str]] = [[]]
+    for opts in options:
+        combos = [c + [o] for c in combos for o in opts][:limit]
+    return combos
+
+
+def _rewrite(text: str, fixes: dict[str, str]) -> str:
+    """Replace whole syllables in the user's text, keeping everything else and the capitals."""
+
+    def swap(m: re.Match[str]) -> str:
+        word = m.group()
+        fixed = fixes.get(normalize_syllable(word).lower())
+        if fixed is None:
+            return word
+        if word.isupper() and len(word) > 1:
+            return fixed.upper()
+        return fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
+
+    return _SYLLABLE.sub(swap, nfc(text)).strip()
 
 
 def _edits(word: str) -> set[str]:
@@ -95,3 +191,4 @@ def _edits(word: str) -> set[str]:
     out |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
     out.discard(word)
     return out
+

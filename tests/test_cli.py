@@ -83,3 +83,11 @@ def test_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+def test_every_setting_is_in_the_readme() -> None:
+    from tracuu.settings import describe
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [name for name, _default, _help in describe() if f"`{name}`" not in readme]
+    assert not missing, f"settings missing from README.md: {missing}"

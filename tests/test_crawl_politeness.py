@@ -12,8 +12,9 @@ import pytest
 from crawl.archive import Archive
 from crawl.crawler import CrawlStats, crawl_sites
 from crawl.profiles import SiteProfile
-from tests.test_crawl_portal import Hit, NewsPortal, Portal, Response, news_portal  # noqa: F401
+from tests.test_crawl_portal import Hit, NewsPortal, Portal, Response, portal_factory
 
+news_portal = pytest.fixture(portal_factory, name="news_portal")
 UA = "tracuu-test/0.1 (+https://example.org/tracuu)"
 
 

@@ -264,9 +264,11 @@ class NewsPortal(Portal):
         return 200, headers, body
 
 
-@pytest.fixture
-def news_portal() -> Iterator[Callable[..., NewsPortal]]:
-    """Factory: a started NewsPortal with keyword overrides; stopped after the test."""
+def portal_factory() -> Iterator[Callable[..., NewsPortal]]:
+    """Factory fixture body: a started NewsPortal with keyword overrides; stopped after the test.
+
+    Other test modules register it with ``news_portal = pytest.fixture(portal_factory, name="news_portal")``.
+    """
     started: list[NewsPortal] = []
 
     def make(**kwargs: object) -> NewsPortal:
@@ -278,6 +280,9 @@ def news_portal() -> Iterator[Callable[..., NewsPortal]]:
     yield make
     for portal in started:
         portal.stop()
+
+
+news_portal = pytest.fixture(portal_factory, name="news_portal")
 
 
 # -- the portal's own behaviour, so crawler failures are not fixture bugs ----------------------------

@@ -65,6 +65,9 @@ def cli(ctx: click.Context, data_dir: Path | None, quiet: bool, verbose: bool) -
         raise click.ClickException(str(exc)) from exc
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not verbose:
+        # one line per HTTP request belongs in -v; the crawler logs its own summary
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     ctx.obj = Context(settings, quiet, verbose)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ def run_demo(settings: Settings, *, port: int, echo: Callable[[str], None],
     from tracuu.demosite.server import DemoSite
     from webapp import create_app
 
+    # the demo site gets a new port each run, so its URLs (the article ids) change: start afresh
+    if settings.data_dir.is_dir() and settings.data_dir.name == "demo":
+        shutil.rmtree(settings.data_dir)
     with DemoSite() as site:
         base_url = site.start()
         echo(f"Demo agency site: {base_url}/vi/news/")

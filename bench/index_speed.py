@@ -1,0 +1,263 @@
+"""How fast indexing is, against the floor of segmentation alone, and how fast a small update shows.
+
+1. The real corpus (../shared/corpus/articles.jsonl): segmentation only (the floor, on all cores),
+   then a full index from an empty cache; their ratio, articles/s, size on disk, peak memory.
+2. The 100 000-article scale-up (bench/scaleup.py), built once under bench/out/index/ and reused: its
+   build time and peak memory; then 10 new articles through `tracuu index` (a real process): the time
+   until an open SearchIndex finds them, and search latency right before and right after.
+
+Usage: python bench/index_speed.py [--scale N] [--workers W] [--skip-corpus] [--rebuild-scale]
+Goals (issue 5): ratio <= 1.3; 100 000 articles < 15 min; 10 new searchable < 3 s; peak memory < 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scaleup import CORPUS, build_scaleup  # noqa: E402
+
+from crawl.archive import Archive, import_archive  # noqa: E402
+from indexer.analysis import words  # noqa: E402
+from indexer.build import update_index  # noqa: E402
+from indexer.search import SearchIndex, SearchRequest  # noqa: E402
+
+OUT = ROOT / "bench" / "out" / "index"
+QUERIES = ("hội nghị", "ket qua", "phát triển kinh tế", "giao duc", "\"an toàn giao thông\"", "doanh nghiệp",
+           "tong ket", "y tế", "chuyển đổi số", "thi truong")
+
+
+class PeakMemory:
+    """Peak proportional set size (PSS) of this process and its descendants, sampled every 0.1 s.
+
+    PSS splits pages shared after fork between the processes sharing them, so the sum is what the
+    job really costs the machine (summing RSS would count the shared model once per worker).
+    """
+
+    def __init__(self, root: int | None = None) -> None:
+        self.root = root or os.getpid()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+        out, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(children.get(pid, []))
+        return out
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, sum(self._pss(p) for p in self._tree()))
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:,.0f} MB"
+
+
+def disk_size(path: Path) -> int:
+    real = Path(os.path.realpath(path))
+    return sum(f.stat().st_size for f in real.iterdir() if f.is_file())
+
+
+def _segment(item: tuple[str, str]) -> int:
+    title, body = item
+    return len(words(title)) + len(words(body))
+
+
+def segmentation_floor(archive: Archive, workers: int) -> float:
+    """Seconds to segment every article (underthesea only) on `workers` processes, model preloaded."""
+    items = [(a.title, a.body) for a in archive.iter_articles()]
+    words("Hà Nội")  # loaded before the fork, as the indexer does
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        sum(pool.imap_unordered(_segment, items, chunksize=8))
+    return time.perf_counter() - started
+
+
+def import_jsonl(source: Path, data: Path) -> Archive:
+    archive = Archive(data / "archive.sqlite3")
+    if archive.count() == 0:
+        with source.open(encoding="utf-8") as f:
+            import_archive(archive, f)
+    return archive
+
+
+def bench_corpus(workers: int) -> None:
+    data = OUT / "corpus"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    archive = import_jsonl(CORPUS, data)
+    chars = sum(len(a.title) + len(a.body) for a in archive.iter_articles())
+    n = archive.count()
+    print(f"corpus: {n} articles, {chars / 1e6:.1f} M characters, {workers} workers")
+    floor = segmentation_floor(archive, workers)
+    print(f"  segmentation only (floor):   {floor:7.1f} s  ({chars / floor / 1e3:,.0f} K chars/s)")
+    with PeakMemory() as mem:
+        started = time.perf_counter()
+        stats = update_index(archive, data / "index", data / "segments.sqlite3", workers=workers)
+        full = time.perf_counter() - started
+    print(f"  full index, empty cache:     {full:7.1f} s  ratio {full / floor:.2f} (goal <= 1.3)  "
+          f"{n / full:,.0f} articles/s, {stats.analysed} segmented")
+    print(f"  index on disk: {mb(disk_size(data / 'index'))}; peak memory (PSS, all processes): {mb(mem.peak)}")
+    started = time.perf_counter()
+    update_index(archive, data / "index", data / "segments.sqlite3", rebuild=True, workers=workers)
+    cached = time.perf_counter() - started
+    print(f"  rebuild from the cache:      {cached:7.1f} s  ({cached / floor:.2f} x the floor)")
+    archive.close()
+
+
+def _tracuu(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "tracuu.cli", "--data-dir", str(data), *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+
+
+def build_scale(n: int, workers: int, rebuild: bool) -> Path:
+    """The n-article archive and index under bench/out/index/, built once; prints the build figures."""
+    data = OUT / f"data{n // 1000}k"
+    record = data / "build.json"
+    if rebuild:
+        shutil.rmtree(data, ignore_errors=True)
+    if not record.exists():
+        source = OUT / f"scaleup-{n // 1000}k.jsonl"
+        if not source.exists():
+            build_scaleup(n, source)
+        data.mkdir(parents=True, exist_ok=True)
+        import_jsonl(source, data).close()
+        shutil.rmtree(data / "index", ignore_errors=True)
+        for leftover in data.glob("index-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        (data / "segments.sqlite3").unlink(missing_ok=True)
+        print(f"building the {n}-article index (once; reused by later runs) ...", flush=True)
+        proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "-q", "--data-dir", str(data), "index"],
+                                cwd=ROOT, env={**os.environ, "TRACUU_INDEX_WORKERS": str(workers)})
+        with PeakMemory(proc.pid) as mem:
+            started = time.perf_counter()
+            proc.wait()
+            seconds = time.perf_counter() - started
+        if proc.returncode:
+            raise SystemExit(f"index build failed with exit code {proc.returncode}")
+        record.write_text(json.dumps({"articles": n, "seconds": seconds, "peak_pss": mem.peak,
+                                      "workers": workers, "size": disk_size(data / "index")}))
+    built = json.loads(record.read_text())
+    print(f"scale-up: {built['articles']} articles indexed in {built['seconds']:.0f} s "
+          f"({built['seconds'] / 60:.1f} min, goal < 15 min; {built['articles'] / built['seconds']:.0f} articles/s), "
+          f"peak memory {mb(built['peak_pss'])} (goal < 1 GB), index {mb(built['size'])}")
+    return data
+
+
+def latencies(index: SearchIndex) -> list[float]:
+    out = []
+    for q in QUERIES:
+        started = time.perf_counter()
+        index.search(SearchRequest(q=q))
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def bench_small_update(data: Path) -> None:
+    """10 new articles into the big index through a real `tracuu index`; then take them out again."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = build_scaleup(10, Path(tmp) / "new.jsonl", seed=int(time.time()))
+        new_ids = [json.loads(line)["id"] for line in fresh.read_text(encoding="utf-8").splitlines()]
+        with Archive(data / "archive.sqlite3") as archive, fresh.open(encoding="utf-8") as f:
+            import_archive(archive, f)
+    index = SearchIndex(data / "index", data / "archive.sqlite3")
+    latencies(index)  # warm: the web app's searcher is long-lived
+    before = latencies(index)
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "-q", "--data-dir", str(data), "index"],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    found_at = None
+    while found_at is None:
+        searcher = index._current_searcher()
+        if searcher.document_number(id=new_ids[-1]) is not None:
+            found_at = time.perf_counter() - started
+        elif proc.poll() is not None and proc.returncode:
+            raise SystemExit(f"tracuu index failed: {proc.returncode}")
+        else:
+            time.sleep(0.02)
+    out, _ = proc.communicate()
+    exited = time.perf_counter() - started
+    first = time.perf_counter()
+    index.search(SearchRequest(q=QUERIES[0]))
+    first = time.perf_counter() - first
+    after = latencies(index)
+    print(f"10 new articles: searchable {found_at:.2f} s after `tracuu index` started (goal < 3 s); "
+          f"the process exited after {exited:.2f} s: {out.strip()}")
+    print(f"  search latency: first query after the commit {first * 1000:.0f} ms; median before "
+          f"{statistics.median(before) * 1000:.0f} ms, after {statistics.median(after) * 1000:.0f} ms "
+          f"(x{statistics.median(after) / statistics.median(before):.2f})")
+    index.close()
+    with Archive(data / "archive.sqlite3") as archive:
+        for article_id in new_ids:
+            archive.delete(article_id)
+    started = time.perf_counter()
+    _tracuu(data, "-q", "index")
+    print(f"  removing them again: {time.perf_counter() - started:.2f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=100_000, help="articles in the scale-up (0: skip it)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip-corpus", action="store_true", help="only the scale-up part")
+    parser.add_argument("--rebuild-scale", action="store_true", help="rebuild the scale-up index")
+    args = parser.parse_args()
+    if not CORPUS.is_file():
+        print(f"index_speed: no corpus at {CORPUS}; the benchmark needs ../shared beside the checkout.")
+        return 0
+    if not args.skip_corpus:
+        bench_corpus(args.workers)
+    if args.scale:
+        data = build_scale(args.scale, args.workers, args.rebuild_scale)
+        bench_small_update(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
