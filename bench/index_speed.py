@@ -16,6 +16,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -93,6 +94,16 @@ class PeakMemory:
         self._thread.join()
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its reaped children: the machine's load does not inflate it."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def load() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 def mb(n: float) -> str:
     return f"{n / 1e6:,.0f} MB"
 
@@ -107,14 +118,16 @@ def _segment(item: tuple[str, str]) -> int:
     return len(words(title)) + len(words(body))
 
 
-def segmentation_floor(archive: Archive, workers: int) -> float:
-    """Seconds to segment every article (underthesea only) on `workers` processes, model preloaded."""
+def segmentation_floor(archive: Archive, workers: int) -> tuple[float, float]:
+    """Wall and CPU seconds to segment every article (underthesea only) on `workers` processes."""
     items = [(a.title, a.body) for a in archive.iter_articles()]
     words("Hà Nội")  # loaded before the fork, as the indexer does
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         sum(pool.imap_unordered(_segment, items, chunksize=8))
-    return time.perf_counter() - started
+        pool.close()
+        pool.join()
+    return time.perf_counter() - started, cpu_seconds() - cpu
 
 
 def import_jsonl(source: Path, data: Path) -> Archive:
@@ -133,19 +146,22 @@ def bench_corpus(workers: int) -> None:
     chars = sum(len(a.title) + len(a.body) for a in archive.iter_articles())
     n = archive.count()
     print(f"corpus: {n} articles, {chars / 1e6:.1f} M characters, {workers} workers")
-    floor = segmentation_floor(archive, workers)
-    print(f"  segmentation only (floor):   {floor:7.1f} s  ({chars / floor / 1e3:,.0f} K chars/s)")
+    floor, floor_cpu = segmentation_floor(archive, workers)
+    print(f"  segmentation only (floor):   {floor:7.1f} s wall, {floor_cpu:7.1f} s CPU "
+          f"({chars / floor / 1e3:,.0f} K chars/s; {load()})")
     with PeakMemory() as mem:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         stats = update_index(archive, data / "index", data / "segments.sqlite3", workers=workers)
-        full = time.perf_counter() - started
-    print(f"  full index, empty cache:     {full:7.1f} s  ratio {full / floor:.2f} (goal <= 1.3)  "
-          f"{n / full:,.0f} articles/s, {stats.analysed} segmented")
+        full, full_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    print(f"  full index, empty cache:     {full:7.1f} s wall, {full_cpu:7.1f} s CPU; ratio to the floor "
+          f"{full / floor:.2f} wall, {full_cpu / floor_cpu:.2f} CPU (goal <= 1.3); {n / full:,.0f} articles/s, "
+          f"{stats.analysed} segmented; {load()}")
     print(f"  index on disk: {mb(disk_size(data / 'index'))}; peak memory (PSS, all processes): {mb(mem.peak)}")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     update_index(archive, data / "index", data / "segments.sqlite3", rebuild=True, workers=workers)
-    cached = time.perf_counter() - started
-    print(f"  rebuild from the cache:      {cached:7.1f} s  ({cached / floor:.2f} x the floor)")
+    cached, cached_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    print(f"  rebuild from the cache:      {cached:7.1f} s wall, {cached_cpu:7.1f} s CPU "
+          f"({cached / floor:.2f} x the floor)")
     archive.close()
 
 
@@ -174,16 +190,18 @@ def build_scale(n: int, workers: int, rebuild: bool) -> Path:
         proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "-q", "--data-dir", str(data), "index"],
                                 cwd=ROOT, env={**os.environ, "TRACUU_INDEX_WORKERS": str(workers)})
         with PeakMemory(proc.pid) as mem:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             proc.wait()
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         if proc.returncode:
             raise SystemExit(f"index build failed with exit code {proc.returncode}")
-        record.write_text(json.dumps({"articles": n, "seconds": seconds, "peak_pss": mem.peak,
-                                      "workers": workers, "size": disk_size(data / "index")}))
+        record.write_text(json.dumps({"articles": n, "seconds": seconds, "cpu": cpu, "peak_pss": mem.peak,
+                                      "workers": workers, "size": disk_size(data / "index"), "load": load()}))
     built = json.loads(record.read_text())
-    print(f"scale-up: {built['articles']} articles indexed in {built['seconds']:.0f} s "
-          f"({built['seconds'] / 60:.1f} min, goal < 15 min; {built['articles'] / built['seconds']:.0f} articles/s), "
+    print(f"scale-up: {built['articles']} articles indexed in {built['seconds']:.0f} s wall "
+          f"({built['seconds'] / 60:.1f} min, goal < 15 min; {built['articles'] / built['seconds']:.0f} articles/s; "
+          f"{built.get('cpu', 0):.0f} s CPU, i.e. {built.get('cpu', 0) / built['workers'] / 60:.1f} min on "
+          f"{built['workers']} idle cores; {built.get('load', '')} at the end), "
           f"peak memory {mb(built['peak_pss'])} (goal < 1 GB), index {mb(built['size'])}")
     return data
 

@@ -12,7 +12,7 @@ What it measures, in one run (figures printed, exit 0):
    counts, the reference a user might pick instead; ratios against it.
 6. cProfile of the slowest query, top functions by own time: where the time goes.
 
-Usage: python bench/query_speed.py [--n 100000] [--queries 200] [--clients 8]
+Usage: python bench/query_speed.py [--n 100000] [--queries 200] [--clients 8] [--data-dir DIR]
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import logging
 import pstats
 import random
@@ -291,7 +290,7 @@ def main() -> int:
         home = [("home", timed(lambda: httpx.get(server.url + "/", timeout=120))) for _ in range(10)]
         summary("home page (newest + counts)", home)
 
-        fts = build_fts(archive_path, (args.out if args.data_dir else out) / f"fts5-{size}.sqlite3")
+        fts = build_fts(archive_path, (args.out if args.data_dir else out) / f"query-speed-fts5-{size}.sqlite3")
         fts_t = [(q.kind, timed(lambda q=q: fts_search(fts, q.params))) for q in single]
         ref = summary("SQLite FTS5 top 10 + 4 facets", fts_t)
 

@@ -300,9 +300,13 @@ def main() -> int:
     parser.add_argument("--only-seg", action="store_true", help="only the segmentation F1")
     parser.add_argument("--no-seg", action="store_true", help="skip the segmentation F1")
     parser.add_argument("--show-misses", action="store_true", help="list tracuu's queries not ranked first")
+    parser.add_argument("--tune", action="store_true", help="vary each ranking weight in turn (tracuu only)")
     args = parser.parse_args()
     if not SHARED.is_dir():
         print(f"../shared not found at {SHARED}: this benchmark needs the project's shared data.")
+        return 0
+    if args.tune:
+        run_tuning()
         return 0
     if not args.only_seg:
         run_relevance(args.show_misses)
@@ -337,6 +341,37 @@ def run_relevance(show_misses: bool) -> None:
         print("\ntracuu, not first:")
         for q, found in misses:
             print(f"  [{q.kind}] {q.text!r} {q.filters or ''} → want {q.target}, got {found}")
+    index.close()
+
+
+# Each weight is varied alone around the shipped values (a coordinate search: the grid of all
+# combinations costs too much on 2 cores); the shipped values are the best row found.
+TUNING_GRID = {
+    "TITLE_BOOST": (1.0, 1.5, 2.5, 4.0),
+    "EXACT_BOOST": (0.3, 0.6, 1.2),
+    "WORD_BOOST": (0.0, 1.0, 2.0),
+    "PHRASE_BOOST": (1.0, 2.0, 4.0),
+    "PAIR_BOOST": (0.0, 0.5, 1.0),
+}
+
+
+def run_tuning() -> None:
+    from indexer import search
+
+    out = OUT / f"relevance-a{ANALYSIS_VERSION}-s{SCHEMA_VERSION}"
+    archive_path, index_path = build_tracuu(out)
+    queries = load_queries()
+    index = SearchIndex(index_path, archive_path)
+    shipped = {name: getattr(search, name) for name in TUNING_GRID}
+    print(f"shipped: {shipped}")
+    print(f"{'weight':<13} {'value':>5}  {'MRR all':>7}  " + " ".join(f"{k:>8}" for k in KINDS) + "  ms/query")
+    for name, values in TUNING_GRID.items():
+        for value in values:
+            setattr(search, name, value)
+            scores, secs = evaluate(queries, tracuu_ranker(index))
+            cells = " ".join(f"{scores[k].row()[1]:8.3f}" for k in KINDS)
+            print(f"{name:<13} {value:5.1f}  {scores['all'].row()[1]:7.3f}  {cells}  {secs * 1000:8.0f}", flush=True)
+        setattr(search, name, shipped[name])
     index.close()
 
 

@@ -191,12 +191,13 @@ def update_index(archive: Archive, index_path: Path, cache_path: Path, *, rebuil
             reason = (f"index made by analysis v{found.analysis if found else '?'}/schema "
                       f"v{found.schema if found else '?'}, this tracuu uses analysis v{ANALYSIS_VERSION}/"
                       f"schema v{store.CURRENT_VERSION.schema}")
+        # half-built generations from a killed rebuild, and the one the last rebuild replaced
+        store.remove_stale_generations(index_path)
         with SegmentCache(cache_path) as cache:
             if reason:
                 stats = _rebuild(archive, index_path, cache, progress, workers)
                 stats.reason = reason
             else:
-                store.remove_stale_generations(index_path)  # half-built ones from a killed rebuild
                 stats = _update(archive, index_path, cache, progress, workers)
     stats.seconds = time.monotonic() - started
     stats.total = archive.count()

@@ -81,7 +81,7 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int) -> None:
                 break
             done = Done(count=len(job.articles))
             for article in job.articles:
-                tokens = job.cached.get(article.content_hash)
+                tokens = job.cached.get(article.content_hash) or done.fresh.get(article.content_hash)
                 if tokens is None:
                     tokens = done.fresh[article.content_hash] = article_tokens(article.title, article.body)
                 writer.add_document(**document(article, tokens))

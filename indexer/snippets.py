@@ -6,6 +6,7 @@ agency wrote them. Everything is escaped here; only our own <mark> tags are adde
 
 from __future__ import annotations
 
+from collections import Counter
 from html import escape
 
 from indexer.analysis import syllable_spans
@@ -22,11 +23,7 @@ def make_snippet(text: str, folded_terms: set[str], max_chars: int = 260) -> str
     if not hits:
         end = _cut_end(text, 0, max_chars)
         return escape(text[:end].replace("\n", " ").strip()) + ("…" if end < len(text) else "")
-    best_start, best_score = hits[0][0], -1
-    for i, (start, _end, _f) in enumerate(hits):
-        distinct = {f for s, e, f in hits[i:] if e - start <= max_chars}
-        if len(distinct) > best_score:
-            best_start, best_score = start, len(distinct)
+    best_start = _densest_window(hits, max_chars)
     # begin at the sentence start when it is near, so the snippet reads naturally
     sentence = max(text.rfind(". ", 0, best_start) + 2 if ". " in text[:best_start] else 0,
                    text.rfind("\n", 0, best_start) + 1)
@@ -34,6 +31,25 @@ def make_snippet(text: str, folded_terms: set[str], max_chars: int = 260) -> str
     end = _cut_end(text, start, max_chars)
     body = _render(text, start, end, hits).replace("\n", " ").strip()
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def _densest_window(hits: list[tuple[int, int, str]], max_chars: int) -> int:
+    """Start of the first window of `max_chars` holding the most distinct terms (one pass, two pointers)."""
+    counts: Counter[str] = Counter()
+    best_start, best_score, right = hits[0][0], -1, 0
+    for left, (start, _end, _f) in enumerate(hits):
+        while right < len(hits) and hits[right][1] - start <= max_chars:
+            counts[hits[right][2]] += 1
+            right += 1
+        if len(counts) > best_score:
+            best_start, best_score = start, len(counts)
+        if right > left:
+            counts[hits[left][2]] -= 1
+            if not counts[hits[left][2]]:
+                del counts[hits[left][2]]
+        else:
+            right = left + 1
+    return best_start
 
 
 def _hits(text: str, folded_terms: set[str]) -> list[tuple[int, int, str]]:

@@ -27,8 +27,9 @@ _WINDOWS = ((-1, 0), (0, 1), (-2, 0), (-1, 1), (0, 2))  # word spans (relative s
 @dataclass(frozen=True)
 class _Choice:
     text: str
-    context: int  # documents containing a word it forms with its neighbours
-    df: int       # documents containing the syllable
+    context: int   # documents containing a word it forms with its neighbours
+    df: int        # documents containing the syllable
+    distance: int  # edits from what was typed, marks included
 
 
 class Suggester:
@@ -124,17 +125,21 @@ class Suggester:
             candidates = same if has_marks(typed) else set()
         else:
             candidates = same | self._variants(typed, edits=True)
-        choices = [_Choice(c, self._context(sylls, i, c), vocab.get(c, 0)) for c in candidates - {typed}]
+        choices = [_Choice(c, self._context(sylls, i, c), vocab.get(c, 0), _distance(typed, c))
+                   for c in candidates - {typed}]
         if not choices:
             return None
-        best = max(choices, key=lambda c: (c.context, c.text in same, c.df))
+        best = max(choices, key=lambda c: (c.context, -c.distance, c.df))
         if best.context >= MIN_CONTEXT and (not known or best.context * 20 >= vocab.get(typed, 0)):
             return best
         if known or len(fold(typed)) < 3:
             return None  # a real syllable with no better-supported neighbour word: leave it
-        frequent = sorted(choices, key=lambda c: (c.text in same, c.df), reverse=True)[:15]
-        adjacent = max(frequent, key=lambda c: (self._adjacent(sylls, i, c.text), c.df))
-        return adjacent if adjacent.df > 0 else None
+        # no word evidence: the closest spelling (marks included: "xăg" is nearer "xăng" than "xây"),
+        # then the one seen most often beside its neighbours, then the most frequent
+        closest = min(c.distance for c in choices)
+        pool = sorted((c for c in choices if c.distance == closest), key=lambda c: c.df, reverse=True)[:15]
+        chosen = max(pool, key=lambda c: (self._adjacent(sylls, i, c.text), c.df))
+        return chosen if chosen.df > 0 else None
 
     def suggest(self, parsed: ParsedQuery, *, total: int) -> str | None:
         """The query with misspelt syllables corrected, or None when it looks right.
@@ -180,6 +185,17 @@ def _rewrite(text: str, fixes: dict[str, str]) -> str:
         return fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
 
     return _SYLLABLE.sub(swap, nfc(text)).strip()
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short syllables, letters with different marks differing."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a.lower(), start=1):
+        current = [i]
+        for j, cb in enumerate(b.lower(), start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def _edits(word: str) -> set[str]:

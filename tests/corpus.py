@@ -50,3 +50,29 @@ ARTICLES = [
         "Bài viết có thẻ <script>alert('x')</script> và <b>đậm</b> phải hiện ra như chữ.\nVăn phòng Sở",
         "2022-03-01", "Văn phòng"),
 ]
+
+
+def _r(n: int, title: str, body: str, published: str = "2021-05-01") -> Article:
+    return Article(id=f"r{n}", url=f"http://ubnd.test/tin/{n}.html", title=title, body=body, published=published,
+                   department="Văn phòng", category="Tin hoạt động", site="ubnd")
+
+
+# Pairs written so that one article should win a query for one reason only (see tests/test_relevance.py).
+RANKING_ARTICLES = [
+    # a whole word (hòa_bình) against the same syllables scattered
+    _r(1, "Lễ kỷ niệm ngày giải phóng", "Cựu chiến binh ôn lại những năm tháng hòa bình lập lại ở quê hương."),
+    _r(2, "Tập huấn ở cơ sở", "Các hòa giải viên bình chọn tổ hòa giải tiêu biểu; buổi học diễn ra bình thường."),
+    # the title against one mention in a long body
+    _r(3, "Kiểm tra an toàn thực phẩm dịp Tết", "Đoàn liên ngành làm việc tại các chợ đầu mối."),
+    _r(4, "Báo cáo công tác quý I",
+       "Trong quý I, Văn phòng tổng hợp số liệu, lập kế hoạch, theo dõi công văn đến và đi, "
+       "tổ chức các cuộc họp giao ban, cập nhật hồ sơ lưu trữ, phối hợp kiểm tra an toàn thực phẩm "
+       "cùng các phòng chuyên môn, hoàn thiện báo cáo tài chính và chuẩn bị hội nghị sơ kết."),
+    # a name the segmenter joins only when cased: "Hồ_Chí_Minh" against a lake and a will
+    _r(5, "Đoàn công tác làm việc tại Thành phố Hồ Chí Minh", "Đoàn trao đổi kinh nghiệm chuyển đổi số."),
+    _r(6, "Cải tạo hồ điều hòa", "Dự án nạo vét hồ; ý chí quyết tâm minh bạch nguồn vốn được nhấn mạnh."),
+    # syllables inside a long name must still be found
+    _r(7, "Ủy ban nhân dân tỉnh ban hành kế hoạch", "Kế hoạch phòng chống thiên tai năm 2021."),
+    # a typo the archive can correct from its own words
+    _r(8, "Phong trào thi đua yêu nước", "Phát động phong trào thi đua yêu nước năm 2021 trong toàn cơ quan."),
+]

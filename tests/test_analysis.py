@@ -71,3 +71,29 @@ def test_query_syntax() -> None:
     assert [c.syllables for c in parsed.clauses] == [["hội", "nghị"], ["tổng"], ["kết"], ["khuyến"]]
     assert parsed.clauses[0].phrase and parsed.clauses[3].title_only
     assert [c.syllables for c in parsed.excluded] == [["2019"]]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    (unicodedata.normalize("NFD", "Đường Hồ Chí Minh"), ["đường", "hồ", "chí", "minh"]),  # NFD input
+    ("ĐẢM BẢO", ["đảm", "bảo"]), ("Ðảm baỏ", ["đảm", "bảo"]),  # upper case, Icelandic Ð, misplaced mark
+    ("hoà/hòa; thuỷ—thủy", ["hòa", "hòa", "thủy", "thủy"]),    # both conventions, punctuation between
+])
+def test_syllables_normalise_every_spelling(typed: str, expected: list[str]) -> None:
+    assert syllables(typed) == expected
+
+
+def test_dates_and_codes_are_kept_whole_and_as_syllables() -> None:
+    a = analyze("Ngày 18/01/2019 ban hành Luật số 15/2003/QH11 và Quyết định 1234/QĐ-UBND")
+    assert {"18/01/2019", "15/2003/qh11", "1234/qđ-ubnd"} <= set(a.codes.split())
+    assert {"18", "01", "2019", "15", "2003", "qh11", "1234", "qđ", "ubnd"} <= set(a.exact.split())
+    assert "qd" in a.folded.split()
+
+
+@pytest.mark.parametrize("query", ["-", "- -", '"', "title:-", "-title:", "😀 -😀", "\u202e\u0000", "đ" * 10_000])
+def test_hostile_queries_parse_to_something_or_nothing(query: str) -> None:
+    parsed = parse_query(query)
+    assert len(parsed.text) <= 1000 and all(c.syllables for c in parsed.clauses + parsed.excluded)
+
+
+def test_only_stopwords_still_make_clauses() -> None:
+    assert [c.syllables for c in parse_query("của các và").clauses] == [["của"], ["các"], ["và"]]

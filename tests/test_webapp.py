@@ -358,3 +358,42 @@ def test_wsgi_entry_point_reads_the_settings(app: Flask, monkeypatch: pytest.Mon
         assert page(served.test_client(), "/?q=hoi+nghi").count('class="result"') == 2
     finally:
         served.extensions["tracuu_index"].close()
+
+
+def test_concurrent_clients_get_the_answers_one_client_gets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 clients at once against the real threaded server (as `tracuu serve` runs it): no 500, same results.
+
+    The index is written uncompounded, as big indexes are: its postings are read from shared file
+    handles, where concurrent searches used to corrupt each other's reads.
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    from werkzeug.serving import make_server
+
+    from indexer import build
+
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 1)
+    index_path, archive_path = build_site(tmp_path)
+    app = create_app(index_path=index_path, archive_path=archive_path)
+
+    queries = ["hoi nghi", "hội nghị tổng kết", "thi dua", '"giao ban"', "khuyen cong", "thanh tra"] * 8
+    expected = {q: app.test_client().get("/api/search", query_string={"q": q, "per_page": 20}).get_json()
+                for q in set(queries)}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        def ask(q: str) -> tuple[str, int, dict]:
+            r = httpx.get(f"http://127.0.0.1:{server.server_port}/api/search", params={"q": q, "per_page": 20})
+            return q, r.status_code, r.json()
+
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(ask, queries))
+    finally:
+        server.shutdown()
+        thread.join()
+        app.extensions["tracuu_index"].close()
+    for q, status, data in answers:
+        assert status == 200 and data == expected[q], q

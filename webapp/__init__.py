@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -14,7 +15,9 @@ def create_app(*, index_path: Path, archive_path: Path, per_page: int = 10) -> F
     app = Flask(__name__)
     app.config.update(TRACUU_PER_PAGE=per_page, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keys in the documented order
     app.extensions["tracuu_index"] = SearchIndex(Path(index_path), Path(archive_path))
+    app.extensions["tracuu_search_lock"] = threading.Lock()  # see views._search
 
     from webapp import filters, views
 
