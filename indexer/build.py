@@ -132,7 +132,9 @@ def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
 
     Many segments slow every query a little; merging only the small ones keeps a commit fast.
     """
-    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    # only compound ones: their files are read whole when a searcher opens them, so deleting them
+    # after the merge cannot break a query still running on the previous commit
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT and getattr(s, "compound", False)]
     if len(small) <= MAX_SMALL_SEGMENTS:
         return segments
     from whoosh.reading import SegmentReader
@@ -165,7 +167,8 @@ def commit_segments(writer: Any, extra: list[Any]) -> None:
 
 def _compound(ix: Any, adding: int) -> bool:
     """Whether this commit's new segment (with the small ones it may absorb) counts as small."""
-    small = [s.doc_count_all() for s in ix._segments() if s.doc_count_all() < SMALL_SEGMENT]
+    small = [s.doc_count_all() for s in ix._segments()
+             if s.doc_count_all() < SMALL_SEGMENT and getattr(s, "compound", False)]
     absorbed = sum(small) if len(small) + 1 > MAX_SMALL_SEGMENTS else 0
     return adding + absorbed < SMALL_SEGMENT
 
@@ -210,7 +213,7 @@ def rebuild_index(archive: Archive, index_path: Path, cache_path: Path, *,
     return update_index(archive, index_path, cache_path, rebuild=True, progress=progress, workers=workers)
 
 
-def _write(ix: Any, directory: Path, writer: Any, articles: Iterable[Article], total: int,
+def _write(directory: Path, writer: Any, articles: Iterable[Article], total: int,
            cache: SegmentCache, stats: IndexStats, progress: Progress | None, workers: int) -> int:
     """Index `articles` (segments from workers, or `writer` itself) and commit; returns how many."""
     done = 0
@@ -230,7 +233,9 @@ def _write(ix: Any, directory: Path, writer: Any, articles: Iterable[Article], t
                 stats.analysed += len(d.fresh)
                 advance(d.count)
 
-            segments = index_in_parallel(directory, articles, cache, workers, counted)
+            # each worker writes one segment: a small one must be compound, as it may be merged away
+            segments = index_in_parallel(directory, articles, cache, workers, counted,
+                                         compound=total / workers < SMALL_SEGMENT)
         else:
             for doc in analysed_documents(articles, cache, stats):
                 writer.add_document(**doc)
@@ -258,7 +263,7 @@ def _rebuild(archive: Archive, index_path: Path, cache: SegmentCache, progress: 
     total = archive.count()
     _warm_up(cache, archive.hashes().values(), total >= PARALLEL_THRESHOLD and workers > 1)
     writer = ix.writer(limitmb=128, compound=total < SMALL_SEGMENT)
-    stats.added = _write(ix, directory, writer, archive.iter_articles(), total, cache, stats, progress, workers)
+    stats.added = _write(directory, writer, archive.iter_articles(), total, cache, stats, progress, workers)
     store.CURRENT_VERSION.write(directory)
     store.swap_in(index_path, directory)
     log.info("Rebuilt index with %d articles in %s", stats.added, directory)
@@ -288,7 +293,7 @@ def _update(archive: Archive, index_path: Path, cache: SegmentCache, progress: P
         raise
     directory = store.current_dir(index_path)
     assert directory is not None
-    _write(ix, directory, writer, _stream(archive, changed), len(changed), cache, stats, progress, workers)
+    _write(directory, writer, _stream(archive, changed), len(changed), cache, stats, progress, workers)
     stats.deleted = len(gone)
     stats.added = sum(1 for i in changed if i not in in_index)
     stats.updated = len(changed) - stats.added

@@ -58,7 +58,7 @@ class Done:
     fresh: dict[str, dict[str, str]] = field(default_factory=dict)  # newly segmented, for the cache
 
 
-def _worker(directory: str, jobs: Any, results: Any, parent: int) -> None:
+def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool) -> None:
     """One worker: analyse and index jobs until told to stop, then hand back the finished segment."""
     die_with_parent()
     try:
@@ -68,8 +68,8 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int) -> None:
         from indexer.build import article_tokens, document
 
         ix = whoosh_index.open_dir(directory)
-        # _lk=False: the parent holds the index's write lock; compound=False: see store.py
-        writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=False)
+        # _lk=False: the parent holds the index's write lock; compound: see build.SMALL_SEGMENT
+        writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=compound)
         while True:
             try:
                 job = jobs.get(timeout=5)
@@ -99,13 +99,13 @@ class WorkerPool:
     """Workers writing segments into `directory`; feed them with `submit`, collect with `finish`."""
 
     def __init__(self, directory: Path, workers: int, cache: SegmentCache,
-                 on_done: Callable[[Done], None]) -> None:
+                 on_done: Callable[[Done], None], compound: bool = False) -> None:
         ctx = multiprocessing.get_context("fork")  # workers share the loaded segmentation model
         self.cache = cache
         self.on_done = on_done
         self.jobs = ctx.Queue(maxsize=workers * 2)  # bounded: memory stays flat however big the archive
         self.results = ctx.Queue()
-        self.procs = [ctx.Process(target=_worker, args=(str(directory), self.jobs, self.results, os.getpid()),
+        self.procs = [ctx.Process(target=_worker, args=(str(directory), self.jobs, self.results, os.getpid(), compound),
                                   daemon=True, name=f"tracuu-index-{i}") for i in range(workers)]
         for proc in self.procs:
             proc.start()
@@ -169,13 +169,13 @@ class WorkerPool:
 
 
 def index_in_parallel(directory: Path, articles: Iterable[Article], cache: SegmentCache, workers: int,
-                      on_done: Callable[[Done], None]) -> list[Any]:
+                      on_done: Callable[[Done], None], compound: bool = False) -> list[Any]:
     """Index `articles` into new segments of the index at `directory`; returns them, uncommitted.
 
     The caller commits them (see build.commit_segments). Killing the process at any point leaves
     only unreferenced files, which Whoosh's next commit deletes.
     """
-    pool = WorkerPool(directory, workers, cache, on_done)
+    pool = WorkerPool(directory, workers, cache, on_done, compound)
     try:
         batch: list[Article] = []
         for article in articles:

@@ -2,13 +2,14 @@
 
 One `SearchIndex` lives as long as the process (the web app, the CLI): it keeps one searcher open
 and picks up a newly committed or swapped-in index on the next query, without a restart.
+The query built here is evaluated by `matching` (bitsets: matches, total, facets) and `ranking`
+(Whoosh's BM25F scores, top k in two stages), not by Whoosh's matchers, which walk every match in Python.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,9 @@ from whoosh.scoring import BM25F
 from crawl.archive import Archive
 from indexer import store
 from indexer.analysis import codes, fold, has_marks, stopwords
+from indexer.matching import IndexView, Unsupported, docnums, match_bits, set_bits
 from indexer.query import Clause, ParsedQuery, parse_query
+from indexer.ranking import Scorer, compile_query, rank
 from indexer.schema import FACETS
 from indexer.snippets import make_snippet, mark_text
 from indexer.suggest import Suggester
@@ -254,6 +257,8 @@ class SearchIndex:
         self._searcher: Any = None
         self._facet_columns: dict[str, list[str]] = {}
         self._suggester: Suggester | None = None
+        self._view: IndexView | None = None
+        self._scorer: Scorer | None = None
 
     # -- index generations -----------------------------------------------------------------
     def _current_searcher(self) -> Any:
@@ -283,6 +288,18 @@ class SearchIndex:
         self._facet_columns = {name: [v for leaf, _ in reader.leaf_readers() for v in leaf.column_reader(name)]
                                for name in FACETS}
         self._suggester = Suggester(reader)
+        self._view = IndexView(self._searcher, self._facet_columns)
+        try:
+            self._scorer = Scorer(self._view)
+        except Unsupported:  # another weighting model: rank with Whoosh's matchers
+            self._scorer = None
+
+    def _generation(self) -> tuple[Any, IndexView, Scorer | None]:
+        """The searcher and its bitset view and scorer, taken together so a swap cannot split them."""
+        self._current_searcher()
+        with self._lock:
+            assert self._view is not None
+            return self._searcher, self._view, self._scorer
 
     def _archive(self) -> Archive:
         archive = getattr(self._local, "archive", None)
@@ -298,7 +315,7 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResponse:
-        searcher = self._current_searcher()
+        searcher, view, scorer = self._generation()
         parsed = parse_query(request.q)
         response = SearchResponse(query=request.q, total=0, page=request.page, per_page=request.per_page)
         filt = _filter_query(request)
@@ -309,49 +326,47 @@ class SearchIndex:
         else:
             base = build_query(parsed)
         final = Q.And([base, filt]) if filt is not None else base
-        docnums = list(searcher.docs_for_query(final))
+        bits = _match(searcher, view, final)
         if not parsed.is_empty and self._suggester is not None:
-            response.suggestion = self._suggester.suggest(parsed, total=len(docnums))
-        if not docnums and response.suggestion:
+            response.suggestion = self._suggester.suggest(parsed, total=bits.bit_count())
+        if not bits and response.suggestion:
             # the original finds nothing: search the correction instead, and say so
             alt = parse_query(response.suggestion)
             alt_final = Q.And([build_query(alt), filt]) if filt is not None else build_query(alt)
-            alt_docs = list(searcher.docs_for_query(alt_final))
-            if alt_docs:
-                parsed, final, docnums = alt, alt_final, alt_docs
+            alt_bits = _match(searcher, view, alt_final)
+            if alt_bits:
+                parsed, final, bits = alt, alt_final, alt_bits
                 response.notice = (f"Không tìm thấy «{request.q}»; đang hiển thị kết quả cho "
                                    f"«{response.suggestion}».")
-        elif docnums and response.suggestion:
+        elif bits and response.suggestion:
             # a real-word slip ("trốn thuê"): the original's matches stay, the correction's join them
-            alt_final = _union(final, parse_query(response.suggestion), filt)
-            docnums = list(searcher.docs_for_query(alt_final))
-            final = alt_final
-        if not docnums and len(parsed.clauses) > 1:
+            final = _union(final, parse_query(response.suggestion), filt)
+            bits = _match(searcher, view, final)
+        if not bits and len(parsed.clauses) > 1:
             base = build_query(parsed, match_all=False)
             final = Q.And([base, filt]) if filt is not None else base
-            docnums = list(searcher.docs_for_query(final))
-            if docnums:
+            bits = _match(searcher, view, final)
+            if bits:
                 response.notice = "Không có bài nào chứa đủ mọi từ; đây là các bài chứa một phần các từ."
-        response.total = len(docnums)
-        response.facets = self._count_facets(docnums)
+        response.total = bits.bit_count()
+        response.facets = self._count_facets(view, bits)
         start = (request.page - 1) * request.per_page
         if start < response.total:
-            response.results = self._page(searcher, final, parsed, request, start)
+            limit = start + request.per_page
+            if request.sort == "newest" or parsed.is_empty:
+                top = [(0.0, d) for d in _newest(view, bits, limit)]
+            else:
+                top = _top(searcher, view, scorer, final, bits, limit)
+            response.results = self._hits(searcher, top[start:limit], parsed)
         return response
 
-    def _page(self, searcher: Any, final: Q.Query, parsed: ParsedQuery, request: SearchRequest,
-              start: int) -> list[SearchHit]:
-        limit = start + request.per_page
-        if request.sort == "newest" or parsed.is_empty:
-            hits = searcher.search(final, limit=limit, sortedby="pubdate", reverse=True, terms=False)
-        else:
-            hits = searcher.search(final, limit=limit, terms=False)
-        page = list(hits)[start:limit]
-        ids = [h["id"] for h in page]
-        articles = self._archive().get_many(ids)
+    def _hits(self, searcher: Any, top: list[tuple[float, int]], parsed: ParsedQuery) -> list[SearchHit]:
+        """Result rows for (score, docnum) pairs: stored fields, and snippets from the archived text."""
+        stored = [searcher.stored_fields(d) for _score, d in top]
+        articles = self._archive().get_many([h["id"] for h in stored])
         terms = {fold(s) for s in parsed.all_syllables()}
         out = []
-        for h in page:
+        for (score, _d), h in zip(top, stored, strict=True):
             article = articles.get(h["id"])
             body = article.body if article else ""
             title = h.get("title") or _headline(body)
@@ -359,16 +374,16 @@ class SearchIndex:
                 id=h["id"], url=h.get("url") or "", title=title,
                 published=h.get("published") or None, department=h.get("department"),
                 category=h.get("category"), site=h.get("site"),
-                snippet=make_snippet(body, terms), score=round(float(h.score or 0.0), 4),
+                snippet=make_snippet(body, terms), score=round(float(score or 0.0), 4),
                 title_html=mark_text(title, terms),
             ))
         return out
 
-    def _count_facets(self, docnums: list[int]) -> dict[str, list[FacetValue]]:
+    def _count_facets(self, view: IndexView, bits: int) -> dict[str, list[FacetValue]]:
+        """Counts per facet value: popcount of the matches AND each value's bitset."""
         facets: dict[str, list[FacetValue]] = {}
-        for name, column in self._facet_columns.items():
-            counts = Counter(column[n] for n in docnums)
-            counts.pop("", None)
+        for name in FACETS:
+            counts = {v: c for v, vbits in view.facet_bits(name).items() if (c := (bits & vbits).bit_count())}
             ordered = sorted(counts.items(), key=(lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0])))
             if name == "year":
                 ordered.reverse()
@@ -384,17 +399,55 @@ class SearchIndex:
         article = self.article(article_id)
         if article is None or not article.title:
             return []
-        searcher = self._current_searcher()
+        searcher, view, scorer = self._generation()
         parsed = parse_query(article.title)
         query = Q.AndNot(build_query(parsed, match_all=False), Q.Term("id", article_id))
-        hits = searcher.search(query, limit=limit, terms=False)
+        top = _top(searcher, view, scorer, query, _match(searcher, view, query), limit)
+        hits = [(score, searcher.stored_fields(d)) for score, d in top]
         return [SearchHit(id=h["id"], url=h.get("url") or "", title=h.get("title") or "",
                           published=h.get("published") or None, department=h.get("department"),
                           category=h.get("category"), site=h.get("site"), snippet="",
-                          score=round(float(h.score or 0.0), 4)) for h in hits]
+                          score=round(float(score or 0.0), 4)) for score, h in hits]
 
     def doc_count(self) -> int:
         return self._current_searcher().doc_count()
+
+
+def _match(searcher: Any, view: IndexView, query: Q.Query) -> int:
+    """The matching documents as a bitset; Whoosh's own matching for a node the bitsets do not know."""
+    try:
+        return match_bits(view, query)
+    except Unsupported as exc:
+        log.debug("matching %r with Whoosh: %s", query, exc)
+        return set_bits(searcher.docs_for_query(query), view.n)
+
+
+def _top(searcher: Any, view: IndexView, scorer: Scorer | None, query: Q.Query, bits: int,
+         limit: int) -> list[tuple[float, int]]:
+    """The best `limit` (score, docnum) of the matches, Whoosh's BM25F scores and order."""
+    if scorer is not None and bits:
+        try:
+            return rank(scorer, compile_query(view, query), docnums(bits), limit)
+        except Unsupported as exc:
+            log.debug("ranking %r with Whoosh: %s", query, exc)
+    hits = searcher.search(query, limit=limit, terms=False, filter=set(docnums(bits)))
+    return [(h.score, h.docnum) for h in hits]
+
+
+def _newest(view: IndexView, bits: int, limit: int) -> list[int]:
+    """The newest `limit` matches (equal dates: higher docnum first, as Whoosh's reverse sort)."""
+    count = bits.bit_count()
+    if count * 16 < view.n:  # few matches: sort them
+        dates = view.pubdates()
+        return sorted(docnums(bits), key=lambda d: (dates[d], d), reverse=True)[:limit]
+    raw = bits.to_bytes((view.n >> 3) + 1, "little")
+    out = []
+    for d in view.newest_order():
+        if raw[d >> 3] >> (d & 7) & 1:
+            out.append(d)
+            if len(out) == limit:
+                break
+    return out
 
 
 def open_search_index(index_path: Path, archive_path: Path) -> SearchIndex:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -147,6 +148,7 @@ def test_cli_says_why_it_rebuilds(paths: Paths, data_dir: Path) -> None:
 
 def test_small_updates_do_not_pile_up_segments(paths: Paths) -> None:
     paths.update()
+    before = store.open_current(paths.index).searcher()  # a query running during the merges below
     for n in range(build.MAX_SMALL_SEGMENTS + 3):
         paths.store(Article(id=f"n{n}", title=f"Tin số {n}", body=f"Bản tin ngắn số {n}.", site="sct"))
         paths.update()
@@ -154,6 +156,13 @@ def test_small_updates_do_not_pile_up_segments(paths: Paths) -> None:
     assert len(ix._segments()) <= build.MAX_SMALL_SEGMENTS + 1
     assert ix.doc_count() == len(ARTICLES) + build.MAX_SMALL_SEGMENTS + 3
     assert ids(paths, "bản tin ngắn") == {f"n{n}" for n in range(build.MAX_SMALL_SEGMENTS + 3)}
+    from whoosh.query import Every
+
+    # its segment was merged away and its files deleted; columns it had not read yet still work
+    assert not (Path(os.path.realpath(paths.index)) / f"MAIN_{before.reader().segment().segment_id()}.seg").exists()
+    newest = before.search(Every(), sortedby="pubdate", reverse=True, limit=3)
+    assert [h["id"] for h in newest] == [a.id for a in sorted(ARTICLES, key=lambda a: a.published or "")[::-1][:3]]
+    before.close()
 
 
 def test_parallel_workers_index_the_same_as_one_process(paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:

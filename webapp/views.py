@@ -22,6 +22,7 @@ bp = Blueprint("views", __name__)
 FACET_LABELS = {"year": "Năm", "department": "Đơn vị", "category": "Chuyên mục", "site": "Trang nguồn"}
 FACET_SHOWN = 12     # facet values listed before "Xem thêm" (the rest fold into <details>)
 HOME_NEWEST = 8      # newest posts on the home page: what people come back for
+HOME_TTL = 60.0      # seconds the home page's newest posts and counts are reused (a full-index count)
 NO_INDEX = "Chưa thể tìm kiếm: chưa có chỉ mục. Người quản trị cần chạy 'tracuu index'."
 
 
@@ -82,8 +83,17 @@ def search() -> Any:
 
 
 def _home() -> str:
-    """The page without a search: the search box, tips, and the newest posts."""
-    newest = _search(SearchRequest(sort="newest", per_page=HOME_NEWEST))
+    """The page without a search: the search box, tips, and the newest posts.
+
+    Counting facets over the whole index is the most expensive search there is, and the home page
+    is the most visited one: its answer is reused for HOME_TTL seconds (new posts show within a minute).
+    """
+    cached = current_app.extensions.get("tracuu_home")
+    if cached is not None and time.monotonic() - cached[0] < HOME_TTL:
+        newest = cached[1]
+    else:
+        newest = _search(SearchRequest(sort="newest", per_page=HOME_NEWEST))
+        current_app.extensions["tracuu_home"] = (time.monotonic(), newest)
     return render_template("search.html", req=None, res=None, newest=newest, labels=FACET_LABELS)
 
 

@@ -1,0 +1,494 @@
+"""Matching without Whoosh's matchers: bitsets (Python ints) over global docnums, per index generation.
+
+Whoosh walks every matching document in Python, with span checks for phrases; at 100 000 articles a
+common folded syllable has ~70 000 postings. Here each term becomes an int whose bit d is set when
+document d has it, built once per generation and cached, so AND/OR/NOT, totals (`bit_count`) and facet
+counts run in C. Folded terms (title_f/body_f) are read through their exact variants in title_s/body_s:
+those postings carry no positions, which makes them ~5x cheaper to decode, and the folded field holds
+exactly the folds of the exact syllables. Positions are read only to verify phrases.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, repeat
+from operator import add, sub
+from pickle import loads
+from typing import Any
+
+from whoosh import query as Q
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
+
+from indexer.analysis import fold
+
+log = logging.getLogger(__name__)
+
+FOLDED = {"title_f": "title_s", "body_f": "body_s"}  # folded field → the exact field it is the fold of
+BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 100 000 documents)
+SCORE_CACHE_BYTES = 384 << 20  # BM25F scores per term (dense arrays or sparse dicts): ~400 common terms at 100 000
+BLOCK_INDEXES = 4096           # block start tables of terms read for positions
+POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query's matching and its ranking
+BLOCK_CACHE = 4096      # blocks of positions (128 postings each), decoded posting by posting on use
+
+# bit offsets set in each byte value: turning a bitset into docnums without testing every bit
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+
+
+class Unsupported(Exception):
+    """A query node this module cannot evaluate: the caller falls back to Whoosh."""
+
+
+class LRU:
+    """A small thread-safe LRU bounded by a total weight (entries, or bytes with `weigh`).
+
+    Values are rebuilt on a miss, so a race between two threads only costs a recomputation.
+    """
+
+    def __init__(self, size: int, weigh: Callable[[Any], int] | None = None) -> None:
+        self.size = size
+        self.weigh = weigh or (lambda _value: 1)
+        self.weight = 0
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def peek(self, key: Any) -> Any:
+        return self._data.get(key)
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        try:  # a hit takes no lock: each OrderedDict operation is atomic under the GIL
+            self._data.move_to_end(key)
+            return self._data[key]
+        except KeyError:
+            pass
+        value = build()
+        with self._lock:
+            if key not in self._data:
+                self._data[key] = value
+                self.weight += self.weigh(value)
+            while self.weight > self.size and len(self._data) > 1:
+                _key, old = self._data.popitem(last=False)
+                self.weight -= self.weigh(old)
+        return value
+
+
+def _bits_weight(bits: int) -> int:
+    return (bits.bit_length() >> 3) + 64
+
+
+def set_bits(docnums: Iterable[int], nbits: int) -> int:
+    """A bitset from docnums (any order)."""
+    buf = bytearray((nbits >> 3) + 1)
+    for d in docnums:
+        buf[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(buf, "little")
+
+
+def iter_bits(bits: int) -> Iterator[int]:
+    """Docnums of a bitset, ascending (one pass over its bytes, skipping empty ones)."""
+    raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    table = _BYTE_BITS
+    for i, byte in enumerate(raw):
+        if byte:
+            base = i << 3
+            for b in table[byte]:
+                yield base + b
+
+
+def docnums(bits: int) -> list[int]:
+    return list(iter_bits(bits))
+
+
+def _leaf_matcher(leaf: Any, field: str, text: str) -> Any:
+    """The raw posting matcher of a segment (deleted documents are masked by the caller)."""
+    m = leaf.postings(field, text)
+    return m.child if isinstance(m, FilterMatcher) else m
+
+
+def _posting_blocks(m: Any) -> Iterator[tuple[Any, Any]]:
+    """(ids, weights) per posting block: the W3 codec's block data decoded in C, else one by one.
+
+    Whoosh's own `_read_ids` decodes the ids' deltas with a Python generator; `accumulate` does it in C.
+    """
+    if all(hasattr(m, a) for a in ("_read_data", "_byteids", "_goto", "_lastblock", "_nextoffset")):
+        while not m._atend and m._blocklength:
+            m._read_data()
+            raw_ids, weights = m._data[0], m._data[1]
+            ids = raw_ids if m._byteids else list(accumulate(raw_ids))
+            if weights is None or isinstance(weights, float):
+                weights = [1.0 if weights is None else weights] * len(ids)
+            yield ids, weights
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+        return
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    yield ids, weights
+
+
+class _BlockIndex:
+    """Where each posting block of one term in one segment starts, to decode only the blocks needed."""
+
+    def __init__(self, leaf: Any, field: str, word: str) -> None:
+        self.key = (id(leaf), field, word)
+        self.leaf, self.field, self.word = leaf, field, word
+        self._lock = threading.Lock()
+        self.matcher = m = _leaf_matcher(leaf, field, word)
+        self.decoder = _positions_decoder(m.format) if hasattr(m, "format") else None
+        self.maxids: list[int] = []
+        self.offsets: list[int] = []
+        self.generic = not all(hasattr(m, a) for a in ("_goto", "_lastblock", "_nextoffset", "_read_values"))
+        if self.generic:
+            return
+        position = m._baseoffset
+        while True:
+            m._goto(position)
+            self.offsets.append(position)
+            self.maxids.append(m._maxid)
+            if m._lastblock:
+                break
+            position = m._nextoffset
+
+    def lookup(self, locals_: list[int], cache: LRU) -> dict[int, list[int]]:
+        """Positions at the given local docnums (ascending): each block fetched once, decoded on first use."""
+        out: dict[int, list[int]] = {}
+        if self.generic:  # another codec: a fresh matcher per lookup (slow, but right)
+            for local in locals_:
+                m = _leaf_matcher(self.leaf, self.field, self.word)
+                if m.is_active():
+                    m.skip_to(local)
+                if m.is_active() and m.id() == local:
+                    out[local] = m.value_as("positions")
+            return out
+        maxids, count, decoder = self.maxids, len(locals_), self.decoder
+        i = b = 0
+        while i < count:
+            b = bisect_left(maxids, locals_[i], b)
+            if b == len(maxids):
+                break
+            where, values, decoded = cache.get(self.key + (b,), lambda b=b: self._decode(b))
+            maxid = maxids[b]
+            end = bisect_right(locals_, maxid, i)
+            if (end - i) * 4 > len(values) and None in decoded:  # most of the block: decode it at once
+                decoded[:] = _decode_block(values, decoder)
+            for local in locals_[i:end]:
+                j = where.get(local)
+                if j is not None:
+                    found = decoded[j]
+                    if found is None:  # decoded on first use: a query rarely needs every posting of a block
+                        found = decoded[j] = decoder(values[j])
+                    out[local] = found
+            i = end
+        return out
+
+    def _decode(self, b: int) -> tuple[dict[int, int], Any, list[list[int] | None]]:
+        with self._lock:  # the matcher is the block reader: one block at a time
+            m = self.matcher
+            m._goto(self.offsets[b])
+            m._read_data()
+            raw = m._data[0]
+            ids = raw if m._byteids else accumulate(raw)
+            m._read_values()
+            return {d: j for j, d in enumerate(ids)}, m._values, [None] * m._blocklength
+
+
+_PICKLE_PROTOCOL_2 = b"\x80\x02"
+
+
+def _decode_block(values: Any, decoder: Callable[[bytes], list[int]]) -> list[list[int]]:
+    """Positions of every posting of a block with one unpickling instead of one per posting.
+
+    Each value is a count then a protocol-2 pickle of the position deltas (its STOP may be cut): the
+    pickles' bodies, joined inside one list, unpickle to the list of delta lists.
+    """
+    bodies = []
+    for v in values:
+        if v[_INT_SIZE:_INT_SIZE + 2] != _PICKLE_PROTOCOL_2:
+            return [decoder(v) for v in values]
+        bodies.append(v[_INT_SIZE + 2:-1] if v.endswith(b".") else v[_INT_SIZE + 2:])
+    try:
+        deltas = loads(_PICKLE_PROTOCOL_2 + b"](" + b"".join(bodies) + b"e.")
+    except Exception:  # noqa: BLE001 - an encoding we did not expect: decode one by one, as Whoosh does
+        return [decoder(v) for v in values]
+    if len(deltas) != len(values):
+        return [decoder(v) for v in values]
+    return list(map(list, map(accumulate, deltas)))
+
+
+def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
+    """Whoosh's Positions decoding with the deltas summed in C (its own loop is Python)."""
+    if type(fmt) is not Positions:
+        return fmt.decoder("positions")
+
+    def decode(value: bytes) -> list[int]:
+        if not value.endswith(b"."):  # Whoosh drops pickle's STOP opcode when it stores the value
+            value += b"."
+        return list(accumulate(loads(value[_INT_SIZE:])))
+
+    return decode
+
+
+class IndexView:
+    """What one searcher generation needs for matching and ranking, built lazily and cached.
+
+    Docnums are global (as in `searcher.reader()`): a segment's local docnum plus its offset.
+    """
+
+    def __init__(self, searcher: Any, facet_columns: dict[str, list[str]]) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.schema = searcher.schema
+        self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self.n = self.reader.doc_count_all()
+        self.facet_columns = facet_columns
+        deleted = [offset + d for leaf, offset in self.leaves if leaf.has_deletions()
+                   for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)]
+        self.live = ((1 << self.n) - 1) & ~set_bits(deleted, self.n)
+        self._terms = LRU(BITS_CACHE_BYTES, _bits_weight)
+        self._phrases = LRU(BITS_CACHE_BYTES // 4, _bits_weight)
+        self._blocks = LRU(BLOCK_INDEXES)
+        self._postings = LRU(POSTINGS_CACHE, lambda dw: len(dw[0]) + 16)
+        self._decoded = LRU(BLOCK_CACHE)
+        self._lock = threading.Lock()
+        self._variants: dict[str, dict[str, list[str]]] = {}
+        self._facet_bits: dict[str, dict[str, int]] = {}
+        self._pubdates: list[int] | None = None
+        self._newest: list[int] | None = None
+
+    # -- terms ------------------------------------------------------------------------------
+    def variants(self, field: str, folded: str) -> list[str]:
+        """Exact syllables of the field's exact twin that fold to `folded` (one lexicon pass per generation)."""
+        exact_field = FOLDED[field]
+        with self._lock:
+            table = self._variants.get(exact_field)
+            if table is None:
+                grouped: dict[str, list[str]] = defaultdict(list)
+                for term in self.reader.lexicon(exact_field):
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    grouped[fold(text)].append(text)
+                table = self._variants[exact_field] = dict(grouped)
+        return table.get(folded, [])
+
+    def postings(self, field: str, text: str) -> Iterator[tuple[int, Any, Any]]:
+        """(offset, ids, weights) blocks of a term over every segment, deleted documents included."""
+        for leaf, offset in self.leaves:
+            if (field, text) in leaf:
+                for ids, weights in _posting_blocks(_leaf_matcher(leaf, field, text)):
+                    yield offset, ids, weights
+
+    def source_terms(self, field: str, text: str) -> list[tuple[str, str]]:
+        """Where a term's postings are read from: a folded term from its exact variants."""
+        if field in FOLDED:
+            return [(FOLDED[field], v) for v in self.variants(field, text)]
+        return [(field, text)]
+
+    def term_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
+        """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
+
+        Kept briefly (a small cache): a query's matching and its ranking read the same terms.
+        """
+        return self._postings.get((field, text), lambda: self._read_postings(field, text))
+
+    def _read_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
+        if field in FOLDED:  # through the variants' own cached postings: exact boosts read them too
+            sources = [dw for src in self.source_terms(field, text) if (dw := self.term_postings(*src))[0]]
+        else:
+            docs: list[int] = []
+            weights: list[float] = []
+            for offset, ids, ws in self.postings(field, text):
+                docs.extend(map(add, ids, repeat(offset)) if offset else ids)
+                weights.extend(ws)
+            sources = [(docs, weights)] if docs else []
+        if not sources:
+            return [], []
+        if len(sources) == 1:
+            return sources[0]
+        sources.sort(key=lambda dw: -len(dw[0]))
+        merged = dict(zip(*sources[0], strict=True))  # the commonest variant in C, the others in Python
+        for docs, weights in sources[1:]:
+            for d, w in zip(docs, weights, strict=True):
+                merged[d] = merged.get(d, 0.0) + w
+        return list(merged), list(merged.values())
+
+    def term_bits(self, field: str, text: str) -> int:
+        """Live documents containing the term."""
+        return self._terms.get(("t", field, text), lambda: self._build_term_bits(field, text))
+
+    def _build_term_bits(self, field: str, text: str) -> int:
+        if field not in self.schema:
+            return 0
+        if field in self.facet_columns and self.schema[field].__class__.__name__ == "ID":
+            return self.facet_bits(field).get(text, 0)
+        return set_bits(self.term_postings(field, text)[0], self.n) & self.live
+
+    # -- facets, dates ----------------------------------------------------------------------
+    def facet_bits(self, name: str) -> dict[str, int]:
+        """value → bitset of live documents with it, from the facet column (built once per generation)."""
+        with self._lock:
+            table = self._facet_bits.get(name)
+        if table is None:
+            groups: dict[str, list[int]] = defaultdict(list)
+            for d, v in enumerate(self.facet_columns.get(name, [])):
+                if v:
+                    groups[v].append(d)
+            table = {v: set_bits(ds, self.n) & self.live for v, ds in groups.items()}
+            with self._lock:
+                self._facet_bits[name] = table
+        return table
+
+    def pubdates(self) -> list[int]:
+        """pubdate per global docnum (0 when missing)."""
+        if self._pubdates is None:
+            values: list[int] = []
+            for leaf, _offset in self.leaves:
+                count = leaf.doc_count_all()
+                if leaf.has_column("pubdate"):
+                    values.extend(int(v or 0) for v in leaf.column_reader("pubdate"))
+                else:
+                    values.extend([0] * count)
+            self._pubdates = values
+        return self._pubdates
+
+    def newest_order(self) -> list[int]:
+        """Every docnum, newest first; equal dates by higher docnum first, as Whoosh's reverse sort does."""
+        if self._newest is None:
+            dates = self.pubdates()
+            self._newest = sorted(range(self.n), key=lambda d: (dates[d], d), reverse=True)
+        return self._newest
+
+    def date_bits(self, low: int | None, high: int | None) -> int:
+        key = ("date", low, high)
+
+        def build() -> int:
+            order = self.newest_order()[::-1]  # oldest first
+            dates = self.pubdates()
+            keys = [dates[d] for d in order]
+            lo = 0 if low is None else bisect_left(keys, low)
+            hi = len(keys) if high is None else bisect_right(keys, high)
+            return set_bits(order[lo:hi], self.n) & self.live
+
+        return self._terms.get(key, build)
+
+    # -- phrases ----------------------------------------------------------------------------
+    def positions(self, field: str, word: str, docs: list[int],
+                  memo: dict[tuple[str, str, int], list[int] | None] | None = None) -> dict[int, list[int]]:
+        """Positions of a word in the given docnums (ascending), from positional posting blocks.
+
+        Decoded blocks are cached per generation: unpickling a block of positions is the dominant cost
+        of a phrase check, and the documents checked by one query are checked again by the next.
+        """
+        out: dict[int, list[int]] = {}
+        i = 0
+        for index, (leaf, offset) in enumerate(self.leaves):
+            end = offset + leaf.doc_count_all()
+            start_i = i
+            while i < len(docs) and docs[i] < end:
+                i += 1
+            if start_i == i or (field, word) not in leaf:
+                continue
+            blocks = self._blocks.get(("b", index, field, word), lambda leaf=leaf: _BlockIndex(leaf, field, word))
+            wanted = docs[start_i:i]
+            if memo is not None:
+                known = [d for d in wanted if (field, word, d) in memo]
+                for d in known:
+                    if (found := memo[(field, word, d)]) is not None:
+                        out[d] = found
+                wanted = [d for d in wanted if (field, word, d) not in memo] if known else wanted
+            found_here = blocks.lookup([d - offset for d in wanted], self._decoded)
+            for d in wanted:
+                found = found_here.get(d - offset)
+                if found is not None:
+                    out[d] = found
+                if memo is not None:
+                    memo[(field, word, d)] = found
+        return out
+
+    def phrase_bits(self, field: str, words: list[str]) -> int:
+        """Live documents with the words adjacent and in order in the field (verified on positions)."""
+        return self._phrases.get((field, tuple(words)), lambda: self._build_phrase_bits(field, words))
+
+    def cached_phrase(self, field: str, words: list[str]) -> int | None:
+        """The phrase's bitset if a query already verified it, else None (the caller checks positions)."""
+        return self._phrases.peek((field, tuple(words)))
+
+    def _build_phrase_bits(self, field: str, words: list[str]) -> int:
+        candidates = self.live
+        for w in sorted(set(words), key=lambda w: self.reader.doc_frequency(field, w)):
+            candidates &= self.term_bits(field, w)
+            if not candidates:
+                return 0
+        docs = docnums(candidates)
+        found = phrase_docs(self, field, words, docs)
+        return set_bits(found, self.n)
+
+
+def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int],
+                memo: dict[tuple[str, str, int], list[int] | None] | None = None) -> list[int]:
+    """The docnums among `docs` (ascending) where `words` appear adjacent and in order in `field`.
+
+    `memo` shares the positions read between the phrase checks of one query (pairs share words).
+    """
+    alive = docs
+    starts: dict[int, set[int]] = {}  # docnum → positions where the phrase may start
+    for i, w in enumerate(words):
+        pos = view.positions(field, w, alive, memo)
+        if i == 0:
+            starts = dict(zip(pos, map(set, pos.values()), strict=True))
+        else:
+            following: dict[int, set[int]] = {}
+            for d, begin in starts.items():
+                here = pos.get(d)
+                if here and (kept := begin.intersection(map(sub, here, repeat(i)))):
+                    following[d] = kept
+            starts = following
+        alive = sorted(starts)
+        if not alive:
+            break
+    return alive
+
+
+def match_bits(view: IndexView, q: Q.Query) -> int:
+    """The live documents a query matches, as a bitset (the same set as `searcher.docs_for_query`)."""
+    if isinstance(q, Q.Term):
+        return view.term_bits(q.fieldname, q.text)
+    if isinstance(q, Q.Phrase):
+        if q.slop != 1:
+            raise Unsupported(q)
+        return view.phrase_bits(q.fieldname, list(q.words))
+    if isinstance(q, Q.And):
+        bits = view.live
+        for sub in q.subqueries:
+            bits &= match_bits(view, sub)
+            if not bits:
+                break
+        return bits
+    if isinstance(q, Q.Or):
+        if getattr(q, "minmatch", 0) not in (0, 1, None):
+            raise Unsupported(q)
+        bits = 0
+        for sub in q.subqueries:
+            bits |= match_bits(view, sub)
+        return bits
+    if isinstance(q, Q.AndMaybe):
+        return match_bits(view, q.a)
+    if isinstance(q, Q.AndNot):
+        return match_bits(view, q.a) & ~match_bits(view, q.b)
+    if isinstance(q, Q.Every):
+        return view.live
+    if q is Q.NullQuery:
+        return 0
+    if isinstance(q, Q.NumericRange) and q.fieldname == "pubdate":
+        low = None if q.start is None else int(q.start) + (0 if q.startexcl is False else 1)
+        high = None if q.end is None else int(q.end) - (0 if q.endexcl is False else 1)
+        return view.date_bits(low, high)
+    raise Unsupported(q)
+

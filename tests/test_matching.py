@@ -1,0 +1,179 @@
+"""Bitset matching and two-stage ranking give Whoosh's own answers: same matches, same scores, same order.
+
+Checked on a real index of two segments (an incremental update, with one article replaced, so the first
+segment has a deletion and docnums are offset), against Whoosh's matchers on the same queries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from whoosh import query as Q
+
+import indexer.ranking as ranking
+from crawl.archive import Archive
+from indexer.build import update_index
+from indexer.matching import LRU, IndexView, docnums, iter_bits, match_bits, set_bits
+from indexer.query import parse_query
+from indexer.ranking import compile_query, rank
+from indexer.search import SearchIndex, SearchRequest, _filter_query, build_query
+from tests.corpus import ARTICLES
+
+QUERIES = [
+    "hội nghị tổng kết", "hoi nghi tong ket", "hoi nghi", "công", "cong tac", "thủy lợi", "thuỷ lợi",
+    '"hội nghị"', '"tong ket"', "title:hội nghị", 'title:"hội nghị"', "hội nghị -khen", '-"tổng kết" hội',
+    "của và các", "15/2003/QH11", "hoà giải cơ sở", "nghị tổng", "khen thưởng năm 2021", "xyzzy",
+]
+FILTERS: list[dict[str, Any]] = [{}, {"year": "2021"}, {"department": "Văn phòng"},
+                                 {"date_from": "2021-01-01", "date_to": "2021-12-31"}]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    """Two commits: the second adds a segment and replaces an article of the first (a deletion)."""
+    data = tmp_path_factory.mktemp("matching")
+    changed = replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tổng kết được tổ chức lại.")
+    with Archive(data / "archive.sqlite3") as archive:
+        for batch in (ARTICLES[:6], [*ARTICLES[6:], changed]):
+            for article in batch:
+                archive.upsert(article, commit=False)
+            archive.commit()
+            update_index(archive, data / "index", data / "segments.sqlite3", workers=1)
+    idx = SearchIndex(data / "index", data / "archive.sqlite3")
+    yield idx
+    idx.close()
+
+
+def _view(index: SearchIndex) -> tuple[Any, IndexView, Any]:
+    return index._generation()
+
+
+def _request(q: str, filters: dict[str, Any]) -> SearchRequest:
+    params = {"q": q, **{("from" if k == "date_from" else "to" if k == "date_to" else k): v
+                         for k, v in filters.items()}}
+    return SearchRequest.from_params(params)
+
+
+def _final(request: SearchRequest) -> Q.Query:
+    parsed = parse_query(request.q)
+    base = Q.Every() if parsed.is_empty else build_query(parsed)
+    filt = _filter_query(request)
+    return Q.And([base, filt]) if filt is not None else base
+
+
+def test_the_index_under_test_has_two_segments_and_a_deletion(index: SearchIndex) -> None:
+    searcher, view, _scorer = _view(index)
+    assert len(view.leaves) == 2 and any(leaf.has_deletions() for leaf, _ in view.leaves)
+    assert view.live.bit_count() == searcher.doc_count() == len(ARTICLES)
+
+
+def test_bitsets_round_trip() -> None:
+    docs = [0, 7, 8, 63, 64, 1000]
+    assert docnums(set_bits(reversed(docs), 1001)) == docs
+    assert list(iter_bits(0)) == []
+
+
+def test_lru_evicts_by_weight() -> None:
+    cache = LRU(10, weigh=len)
+    cache.get("a", lambda: "x" * 6)
+    cache.get("b", lambda: "y" * 6)  # over 10: "a" goes
+    assert cache.peek("a") is None and cache.peek("b") == "yyyyyy"
+    assert cache.get("b", lambda: "rebuilt") == "yyyyyy"
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
+@pytest.mark.parametrize("q", QUERIES)
+def test_matches_equal_whooshs(index: SearchIndex, q: str, filters: dict[str, Any]) -> None:
+    searcher, view, _scorer = _view(index)
+    final = _final(_request(q, filters))
+    assert docnums(match_bits(view, final)) == sorted(searcher.docs_for_query(final))
+
+
+def _whoosh_top(searcher: Any, query: Q.Query, limit: int) -> list[tuple[float, int]]:
+    """Whoosh scoring every match (no top-N pruning, which drops some optional boosts): (score, docnum)."""
+    hits = searcher.search(query, limit=None, terms=False)
+    return sorted(((h.score, h.docnum) for h in hits), key=lambda sd: (-sd[0], sd[1]))[:limit]
+
+
+@pytest.mark.parametrize("cheap_fraction", [1, 10**9], ids=["phrases-up-front", "phrases-in-stage-2"])
+@pytest.mark.parametrize("q", QUERIES)
+def test_ranking_equals_whooshs_scores_and_order(index: SearchIndex, q: str, cheap_fraction: int,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ranking, "CHEAP_FRACTION", cheap_fraction)
+    monkeypatch.setattr(ranking, "BATCH", 2)  # several rounds of stage 2 even on a small corpus
+    searcher, view, scorer = _view(index)
+    final = _final(_request(q, {}))
+    bits = match_bits(view, final)
+    theirs = _whoosh_top(searcher, final, 5)
+    for _first_then_again in range(2):  # the second time, from the cached score arrays
+        ours = rank(scorer, compile_query(view, final), docnums(bits), 5)
+        assert [d for _s, d in ours] == [d for _s, d in theirs]
+        assert [s for s, _d in ours] == pytest.approx([s for s, _d in theirs], rel=1e-9)
+
+
+def test_a_union_with_a_correction_scores_each_side_where_it_matches(index: SearchIndex) -> None:
+    searcher, view, scorer = _view(index)
+    query = Q.Or([build_query(parse_query("hội nghị")), Q.And([build_query(parse_query("thủy lợi")),
+                                                                 Q.Term("year", "2021")])])
+    ours = rank(scorer, compile_query(view, query), docnums(match_bits(view, query)), 10)
+    theirs = _whoosh_top(searcher, query, 10)
+    assert [d for _s, d in ours] == [d for _s, d in theirs]
+    assert [s for s, _d in ours] == pytest.approx([s for s, _d in theirs], rel=1e-9)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
+@pytest.mark.parametrize("q", ["", "hoi nghi", "công", '"tổng kết"'])
+def test_totals_and_facets_equal_a_brute_force_count(index: SearchIndex, q: str, filters: dict[str, Any]) -> None:
+    searcher, _view_, _scorer = _view(index)
+    request = _request(q, filters)
+    found = list(searcher.docs_for_query(_final(request)))
+    res = index.search(request)
+    assert res.total == len(found)
+    for name, values in res.facets.items():
+        brute = Counter(str(searcher.stored_fields(d).get(name) or "") for d in found)
+        brute.pop("", None)
+        assert {v.value: v.count for v in values} == dict(brute)
+
+
+@pytest.mark.parametrize("q", ["", "công"])
+def test_newest_first_equals_whooshs_sort(index: SearchIndex, q: str) -> None:
+    searcher, _view_, _scorer = _view(index)
+    request = _request(q, {})
+    hits = searcher.search(_final(request), limit=None, sortedby="pubdate", reverse=True, terms=False)
+    ours = index.search(replace(request, sort="newest", per_page=50))
+    assert [h.id for h in ours.results] == [h["id"] for h in hits]
+
+
+def test_pages_continue_the_same_order(index: SearchIndex) -> None:
+    everything = [h.id for h in index.search(SearchRequest(q="công", per_page=50)).results]
+    paged = [h.id for page in (1, 2, 3) for h in index.search(SearchRequest(q="công", per_page=2, page=page)).results]
+    assert paged == everything[:6]
+
+
+def test_newest_sorts_few_matches_and_walks_the_date_order_for_many(index: SearchIndex) -> None:
+    from indexer.search import _newest
+
+    _searcher, view, _scorer = _view(index)
+    dates = view.pubdates()
+    every = [d for d in range(view.n) if view.live >> d & 1]
+    expected = sorted(every, key=lambda d: (dates[d], d), reverse=True)
+    assert _newest(view, view.live, 5) == expected[:5]  # many matches: the precomputed date order
+    few = set_bits(expected[-1:], view.n)
+    assert _newest(view, few, 5) == expected[-1:]  # one match: sorted directly
+
+
+def test_concurrent_searches_answer_as_sequential_ones(index: SearchIndex) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    requests = [_request(q, f) for q in QUERIES[:10] for f in FILTERS[:2]]
+    fresh = SearchIndex(index.index_path, index.archive_path)  # cold caches: the threads build them together
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            together = list(pool.map(lambda r: fresh.search(r).to_json(), requests))
+    finally:
+        fresh.close()
+    assert together == [index.search(r).to_json() for r in requests]
