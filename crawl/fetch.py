@@ -124,6 +124,19 @@ def _type_ok(content_type: str | None, accept: tuple[str, ...] | None) -> bool:
     return mime in accept
 
 
+_CRAWL_DELAY = re.compile(r"^\s*crawl-delay\s*:\s*(\d*\.\d+)\s*(?:#.*)?$", re.IGNORECASE | re.MULTILINE)
+
+
+def fractional_crawl_delay(robots_text: str) -> float | None:
+    """A Crawl-delay such as 0.5 or 2.5, which Python 3.11's robotparser drops (it takes integers only).
+
+    Groups are not told apart here: the largest fractional delay in the file is honoured, which is
+    never less polite than the site asked.
+    """
+    values = [float(v) for v in _CRAWL_DELAY.findall(robots_text)]
+    return max(values) if values else None
+
+
 class Fetcher:
     """Fetch URLs one at a time, waiting per host, obeying robots.txt, with retries and caps.
 
@@ -198,6 +211,8 @@ class Fetcher:
                         result.error or result.status)
             parser.disallow_all = True
         crawl_delay = parser.crawl_delay(self.user_agent)
+        if crawl_delay is None and result.ok:
+            crawl_delay = fractional_crawl_delay(result.text())
         if crawl_delay:
             host = host_of(url)
             self._host_delay[host] = max(self._host_delay.get(host, 0.0), float(crawl_delay))

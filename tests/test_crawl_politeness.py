@@ -72,6 +72,14 @@ def test_robots_crawl_delay_lengthens_the_delay(news_portal: Callable[..., NewsP
     assert min(gaps(portal.hits)) >= 1.0
 
 
+def test_fractional_crawl_delay_is_honoured(news_portal: Callable[..., NewsPortal], archive: Archive) -> None:
+    portal = news_portal(n_posts=1, per_page=10, pinned=False, sitemap=False,
+                         robots="User-agent: *\nCrawl-delay: 0.6\n")
+    crawl(portal, archive, min_delay=0.0, sitemap=False)
+    assert len(portal.hits) == 3
+    assert min(gaps(portal.hits)) >= 0.6
+
+
 # -- delays -----------------------------------------------------------------------------------------
 def test_min_delay_between_requests_to_one_host(news_portal: Callable[..., NewsPortal], archive: Archive) -> None:
     portal = news_portal(n_posts=3, per_page=10, pinned=False, sitemap=False)
