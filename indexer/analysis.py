@@ -94,6 +94,22 @@ def syllables(text: str) -> list[str]:
     return [normalize_syllable(m.group()).lower() for m in _SYLLABLE.finditer(nfc(text))]
 
 
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Per-character folding for Latin letters whose fold is one character (so lengths never change)."""
+    table: dict[int, str] = {}
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        folded = fold(chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            table[code] = folded
+    return table
+
+
+def fold_text(text: str) -> str:
+    """fold() applied to a whole text in one C-level pass, keeping every offset (for snippets)."""
+    return text.translate(_fold_table())
+
+
 def syllable_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, folded syllable) over the original text, for marking snippets."""
     return [(m.start(), m.end(), fold(m.group())) for m in _SYLLABLE.finditer(text)]
