@@ -128,9 +128,10 @@ def remove_stale_generations(index_path: Path, keep: Path | None = None) -> None
     Callers hold `writer_lock`, so no other process is building one. Open readers keep their
     files (POSIX unlink), so a running web app is not disturbed.
     """
-    current = current_dir(index_path)
+    # compare real paths: with a relative data dir ("./data", the default) glob gives relative paths
+    wanted = {current_dir(index_path), Path(os.path.realpath(keep)) if keep else None}
     for path in index_path.parent.glob(f"{index_path.name}-*"):
-        if path.is_dir() and path != current and path != keep:
+        if path.is_dir() and Path(os.path.realpath(path)) not in wanted:
             shutil.rmtree(path, ignore_errors=True)
 
 

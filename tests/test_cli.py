@@ -91,3 +91,15 @@ def test_every_setting_is_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [name for name, _default, _help in describe() if f"`{name}`" not in readme]
     assert not missing, f"settings missing from README.md: {missing}"
+
+
+def test_relative_data_dir_keeps_its_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default data dir is relative (./data): generations must be compared as real paths."""
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(tmp_path / "in.jsonl", RECORDS)
+    for args in (["import", "in.jsonl"], ["index"], ["index", "--rebuild"], ["index"]):
+        result = CliRunner().invoke(cli, ["-q", *args])
+        assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["-q", "search", "khuyen cong", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["total"] == 1

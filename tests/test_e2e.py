@@ -24,8 +24,6 @@ from indexer.build import update_index
 from tracuu.demosite import ARTICLES, PROFILE_PATH, SUMMARY_MEETING_ID, DemoSite
 from webapp import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -103,8 +101,9 @@ def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
     """`tracuu demo` (what `make demo` runs) serves a page where a search returns results."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACUU_")}
-    proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "--data-dir", str(tmp_path), "demo",
-                             "--port", str(port)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    # a relative data dir, as `make demo` uses (./data)
+    proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "--data-dir", "data", "demo",
+                             "--port", str(port)], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while True:
