@@ -246,12 +246,19 @@ def _headline(body: str, limit: int = 140) -> str:
 
 
 class SearchIndex:
-    """A long-lived handle on the current index generation, safe to share between threads."""
+    """A long-lived handle on the current index generation, safe to share between threads.
+
+    Searches run one at a time per instance: Whoosh readers share file handles, and concurrent
+    reads of them returned each other's bytes (UnpicklingError, "Block tag error") with 8 clients.
+    Searching is pure Python under the GIL, so this costs fairness, not throughput; worker
+    processes (gunicorn -w) are what use more cores.
+    """
 
     def __init__(self, index_path: Path, archive_path: Path) -> None:
         self.index_path = Path(index_path)
         self.archive_path = Path(archive_path)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the generation (searcher, caches)
+        self._search_lock = threading.Lock()  # one search at a time (see the class docstring)
         self._local = threading.local()
         self._dir: Path | None = None
         self._searcher: Any = None
@@ -315,6 +322,10 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResponse:
+        with self._search_lock:
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchResponse:
         searcher, view, scorer = self._generation()
         parsed = parse_query(request.q)
         response = SearchResponse(query=request.q, total=0, page=request.page, per_page=request.per_page)
@@ -395,6 +406,10 @@ class SearchIndex:
         return self._archive().get(article_id)
 
     def more_like_this(self, article_id: str, limit: int = 5) -> list[SearchHit]:
+        with self._search_lock:
+            return self._more_like_this(article_id, limit)
+
+    def _more_like_this(self, article_id: str, limit: int) -> list[SearchHit]:
         """Related articles by the words of this one's title."""
         article = self.article(article_id)
         if article is None or not article.title:

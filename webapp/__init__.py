@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from flask import Flask
@@ -17,7 +16,6 @@ def create_app(*, index_path: Path, archive_path: Path, per_page: int = 10) -> F
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keys in the documented order
     app.extensions["tracuu_index"] = SearchIndex(Path(index_path), Path(archive_path))
-    app.extensions["tracuu_search_lock"] = threading.Lock()  # see views._search
 
     from webapp import filters, views
 

@@ -31,16 +31,7 @@ def _index() -> SearchIndex:
 
 
 def _search(search_request: SearchRequest) -> SearchResponse:
-    """One search at a time per process.
-
-    Concurrent searches on the shared Whoosh searcher read each other's file positions (measured
-    with 8 clients at 20 000 articles: UnpicklingError and "Block tag error" → 500s), and a refresh
-    can swap the searcher and facet columns under a running search. The searching is pure Python
-    under the GIL, so the lock costs latency fairness, not throughput; worker processes (gunicorn
-    -w) are what use more cores.
-    """
-    with current_app.extensions["tracuu_search_lock"]:
-        return _index().search(search_request)
+    return _index().search(search_request)
 
 
 def _request_from_args(per_page: int | None = None) -> SearchRequest:
@@ -140,8 +131,7 @@ def article() -> Any:
     terms = {fold(s) for s in parse_query(q).all_syllables()}
     paragraphs = [Markup(mark_text(p, terms)) for p in found.body.split("\n") if p.strip()]
     try:
-        with current_app.extensions["tracuu_search_lock"]:
-            related = _index().more_like_this(article_id)
+        related = _index().more_like_this(article_id)
     except IndexerError:
         related = []
     return render_template("article.html", article=found, paragraphs=paragraphs,
