@@ -103,3 +103,18 @@ def test_relative_data_dir_keeps_its_index(tmp_path: Path, monkeypatch: pytest.M
     result = CliRunner().invoke(cli, ["-q", "search", "khuyen cong", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["total"] == 1
+
+
+def test_extract_a_live_page_and_fail_clearly_on_a_missing_one(tmp_path: Path) -> None:
+    from tracuu.demosite import SUMMARY_MEETING_ID, DemoSite
+
+    with DemoSite() as site:
+        base = site.start()
+        url = site.url_for(SUMMARY_MEETING_ID)
+        code, out, _ = run(tmp_path, "extract", url, "--json")
+        assert code == 0
+        record = json.loads(out)
+        assert record["title"] == "Hội nghị tổng kết phong trào thi đua năm 2018"
+        assert record["published"].startswith("2019-01-18T08:30")
+        code, _, err = run(tmp_path, "extract", f"{base}/vi/news/khong-co-bai-nay-999999.html")
+        assert code == 1 and "Could not fetch" in err and "404" in err

@@ -265,7 +265,10 @@ def extract_cmd(ctx: Context, source: str, url: str | None, site_profile: Path |
 
         result = fetch_one(source, user_agent=ctx.settings.user_agent, timeout=ctx.settings.crawl_timeout,
                            max_bytes=ctx.settings.crawl_max_bytes)
-        html, page_url, ctype = result.content, url or result.url, result.content_type
+        if not result.ok:
+            reason = result.error or f"HTTP {result.status}"
+            raise click.ClickException(f"Could not fetch '{source}': {reason}.")
+        html, page_url, ctype = result.content, url or result.final_url, result.content_type
     else:
         path = Path(source)
         if not path.is_file():
