@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,27 +30,10 @@ from indexer.query import parse_query  # noqa: E402
 from indexer.schema import FACETS  # noqa: E402
 from indexer.search import SearchIndex, SearchRequest, _filter_query, build_query  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from query_speed import summary  # noqa: E402  (one way to print latencies in bench/)
+
 GOAL_P95_MS = 150.0
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def summary(name: str, timings: list[tuple[str, float]]) -> dict[str, float]:
-    """Print p50/p95/max overall and per kind; return the overall figures."""
-    by_kind: dict[str, list[float]] = defaultdict(list)
-    for kind, ms in timings:
-        by_kind[kind].append(ms)
-    every = [ms for _k, ms in timings]
-    print(f"  {name:<26} all {'':<14} p50 {percentile(every, 50):7.1f}  p95 {percentile(every, 95):7.1f}"
-          f"  max {max(every):7.1f} ms  (n={len(every)})")
-    for kind in sorted(by_kind):
-        ms = by_kind[kind]
-        print(f"  {'':<26} {kind:<18} p50 {percentile(ms, 50):7.1f}  p95 {percentile(ms, 95):7.1f}"
-              f"  max {max(ms):7.1f}")
-    return {"p50": percentile(every, 50), "p95": percentile(every, 95)}
 
 
 def whoosh_path(index: SearchIndex, request: SearchRequest) -> tuple[int, dict[str, dict[str, int]], list[str]]:

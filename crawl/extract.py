@@ -22,8 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from crawl.archive import Article, normalize_published
 from crawl.dates import day_of, find_dates, parse_date
 from crawl.departments import department_from_line, find_signature, normalize_department
-from crawl.fetch import decode_html
-from crawl.html import BLOCK_TAGS, blocks_of, clean_text, in_furniture, is_furniture, parse_html, text_of
+from crawl.html import BLOCK_TAGS, blocks_of, clean_text, in_furniture, is_furniture, page_soup, text_of
 from crawl.listing import ListItem, ListPage, extract_list
 from crawl.profiles import SiteProfile, generic_profile
 from crawl.urls import absolute_url, clean_url, host_allowed, host_of, is_document_url
@@ -101,11 +100,7 @@ def extract_article(html: bytes | str, url: str, profile: SiteProfile | None = N
     `list_date` is the date shown beside the link on the list page: a cross-check for the page's date.
     """
     profile = profile or generic_profile(url)
-    text = decode_html(html, content_type, profile.encoding) if isinstance(html, bytes) else html
-    soup = parse_html(text)
-    for selector in profile.remove:
-        for tag in soup.select(selector):
-            tag.decompose()
+    soup = page_soup(html, content_type, profile)
     canonical = _canonical_url(soup, url, profile)
     structured = _structured_dates(soup)
 

@@ -8,6 +8,9 @@ import unicodedata
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment
 
+from crawl.fetch import decode_html
+from crawl.profiles import SiteProfile
+
 # Elements that never hold article text.
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "select",
              "button", "input", "textarea")
@@ -40,6 +43,16 @@ def parse_html(html: bytes | str) -> BeautifulSoup:
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    return soup
+
+
+def page_soup(html: bytes | str, content_type: str | None, profile: SiteProfile) -> BeautifulSoup:
+    """Decode, parse and drop the profile's `remove` elements: the first step of every extraction."""
+    text = decode_html(html, content_type, profile.encoding) if isinstance(html, bytes) else html
+    soup = parse_html(text)
+    for selector in profile.remove:
+        for tag in soup.select(selector):
+            tag.decompose()
     return soup
 
 

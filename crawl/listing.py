@@ -11,8 +11,7 @@ from bs4 import BeautifulSoup, Tag
 
 from crawl.archive import normalize_published
 from crawl.dates import find_dates, parse_date
-from crawl.fetch import decode_html
-from crawl.html import in_furniture, parse_html, text_of
+from crawl.html import in_furniture, page_soup, text_of
 from crawl.profiles import SiteProfile, generic_profile
 from crawl.urls import absolute_url, host_allowed, host_of, is_document_url
 
@@ -73,11 +72,7 @@ def extract_list(html: bytes | str, url: str, profile: SiteProfile | None = None
                  content_type: str | None = None) -> ListPage:
     """Article links (with the title and date shown) and the next-page link of one list page."""
     profile = profile or generic_profile(url)
-    text = decode_html(html, content_type, profile.encoding) if isinstance(html, bytes) else html
-    soup = parse_html(text)
-    for selector in profile.remove:
-        for tag in soup.select(selector):
-            tag.decompose()
+    soup = page_soup(html, content_type, profile)
     hosts = profile.allowed_hosts + (host_of(url),)
     if profile.list_item:
         items = _profile_items(soup, url, profile, hosts)
