@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop_on_signal)  # so `kill` also closes the socket cleanly
-    print(f"Demo portal running at {url}/  (Ctrl-C to stop)", flush=True)
-    print(f"News list: {url}/vi/news/   Sitemap: {url}/sitemap.xml", flush=True)
-    try:
+    try:  # the prints too: a signal may arrive as soon as the first line is out
+        print(f"Demo portal running at {url}/  (Ctrl-C to stop)", flush=True)
+        print(f"News list: {url}/vi/news/   Sitemap: {url}/sitemap.xml", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
