@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, repeat
 from operator import add, sub
@@ -25,7 +25,8 @@ from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 
-from indexer.analysis import fold
+from indexer.leafdata import LRU, LeafData, bits_weight, column_values, exact_variants, segment_id
+from indexer.schema import FACETS
 
 log = logging.getLogger(__name__)
 
@@ -42,43 +43,6 @@ _BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
 
 class Unsupported(Exception):
     """A query node this module cannot evaluate: the caller falls back to Whoosh."""
-
-
-class LRU:
-    """A small thread-safe LRU bounded by a total weight (entries, or bytes with `weigh`).
-
-    Values are rebuilt on a miss, so a race between two threads only costs a recomputation.
-    """
-
-    def __init__(self, size: int, weigh: Callable[[Any], int] | None = None) -> None:
-        self.size = size
-        self.weigh = weigh or (lambda _value: 1)
-        self.weight = 0
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def peek(self, key: Any) -> Any:
-        return self._data.get(key)
-
-    def get(self, key: Any, build: Callable[[], Any]) -> Any:
-        try:  # a hit takes no lock: each OrderedDict operation is atomic under the GIL
-            self._data.move_to_end(key)
-            return self._data[key]
-        except KeyError:
-            pass
-        value = build()
-        with self._lock:
-            if key not in self._data:
-                self._data[key] = value
-                self.weight += self.weigh(value)
-            while self.weight > self.size and len(self._data) > 1:
-                _key, old = self._data.popitem(last=False)
-                self.weight -= self.weigh(old)
-        return value
-
-
-def _bits_weight(bits: int) -> int:
-    return (bits.bit_length() >> 3) + 64
 
 
 def set_bits(docnums: Iterable[int], nbits: int) -> int:
@@ -240,50 +204,49 @@ def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
 class IndexView:
     """What one searcher generation needs for matching and ranking, built lazily and cached.
 
-    Docnums are global (as in `searcher.reader()`): a segment's local docnum plus its offset.
+    Docnums are global (as in `searcher.reader()`): a segment's local docnum plus its offset. What is read
+    from a segment (postings, term bitsets, columns, lexicons) is kept in `data`, per segment id, for the
+    next generations; this view only composes it: global = OR of local << offset, masked by live documents.
     """
 
-    def __init__(self, searcher: Any, facet_columns: dict[str, list[str]]) -> None:
+    def __init__(self, searcher: Any, data: LeafData | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self.segments = [segment_id(leaf) for leaf, _offset in self.leaves]
+        self.data = data if data is not None else LeafData()
         self.n = self.reader.doc_count_all()
-        self.facet_columns = facet_columns
         deleted = [offset + d for leaf, offset in self.leaves if leaf.has_deletions()
                    for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)]
         self.live = ((1 << self.n) - 1) & ~set_bits(deleted, self.n)
-        self._terms = LRU(BITS_CACHE_BYTES, _bits_weight)
-        self._phrases = LRU(BITS_CACHE_BYTES // 4, _bits_weight)
+        self._terms = LRU(BITS_CACHE_BYTES, bits_weight)
+        self._phrases = LRU(BITS_CACHE_BYTES // 4, bits_weight)
         self._blocks = LRU(BLOCK_INDEXES)
         self._postings = LRU(POSTINGS_CACHE, lambda dw: len(dw[0]) + 16)
         self._decoded = LRU(BLOCK_CACHE)
         self._lock = threading.Lock()
-        self._variants: dict[str, dict[str, list[str]]] = {}
+        self._variants: dict[str, list[dict[str, list[str]]]] = {}
         self._facet_bits: dict[str, dict[str, int]] = {}
         self._pubdates: list[int] | None = None
         self._newest: list[int] | None = None
 
     # -- terms ------------------------------------------------------------------------------
     def variants(self, field: str, folded: str) -> list[str]:
-        """Exact syllables of the field's exact twin that fold to `folded` (one lexicon pass per generation)."""
+        """Exact syllables of the field's exact twin that fold to `folded`, in lexicon order.
+
+        One lexicon pass per segment, kept while the segment lives.
+        """
         exact_field = FOLDED[field]
         with self._lock:
-            table = self._variants.get(exact_field)
-            if table is None:
-                grouped: dict[str, list[str]] = defaultdict(list)
-                for term in self.reader.lexicon(exact_field):
-                    text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    grouped[fold(text)].append(text)
-                table = self._variants[exact_field] = dict(grouped)
-        return table.get(folded, [])
-
-    def postings(self, field: str, text: str) -> Iterator[tuple[int, Any, Any]]:
-        """(offset, ids, weights) blocks of a term over every segment, deleted documents included."""
-        for leaf, offset in self.leaves:
-            if (field, text) in leaf:
-                for ids, weights in _posting_blocks(_leaf_matcher(leaf, field, text)):
-                    yield offset, ids, weights
+            tables = self._variants.get(exact_field)
+        if tables is None:
+            tables = [exact_variants(self.data, leaf, exact_field) for leaf, _offset in self.leaves]
+            with self._lock:
+                self._variants[exact_field] = tables
+        if len(tables) == 1:
+            return tables[0].get(folded, [])
+        return sorted({v for table in tables for v in table.get(folded, ())})
 
     def source_terms(self, field: str, text: str) -> list[tuple[str, str]]:
         """Where a term's postings are read from: a folded term from its exact variants."""
@@ -291,22 +254,25 @@ class IndexView:
             return [(FOLDED[field], v) for v in self.variants(field, text)]
         return [(field, text)]
 
-    def term_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
-        """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
+    def leaf_postings(self, i: int, field: str, text: str) -> tuple[list[int], list[float]]:
+        """(local docnums, weights) of a term in the i-th segment, deleted documents included; kept per segment."""
+        segment = self.segments[i]
+        if segment is None:
+            return self._read_leaf_postings(i, field, text)
+        return self.data.postings.get((segment, field, text), lambda: self._read_leaf_postings(i, field, text))
 
-        Kept briefly (a small cache): a query's matching and its ranking read the same terms.
-        """
-        return self._postings.get((field, text), lambda: self._read_postings(field, text))
-
-    def _read_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
-        if field in FOLDED:  # through the variants' own cached postings: exact boosts read them too
-            sources = [dw for src in self.source_terms(field, text) if (dw := self.term_postings(*src))[0]]
+    def _read_leaf_postings(self, i: int, field: str, text: str) -> tuple[list[int], list[float]]:
+        """A folded term sums its variants' weights (through their own cached postings: exact boosts read them too)."""
+        if field in FOLDED:
+            sources = [dw for src in self.source_terms(field, text) if (dw := self.leaf_postings(i, *src))[0]]
         else:
+            leaf = self.leaves[i][0]
             docs: list[int] = []
             weights: list[float] = []
-            for offset, ids, ws in self.postings(field, text):
-                docs.extend(map(add, ids, repeat(offset)) if offset else ids)
-                weights.extend(ws)
+            if (field, text) in leaf:
+                for ids, ws in _posting_blocks(_leaf_matcher(leaf, field, text)):
+                    docs.extend(ids)
+                    weights.extend(ws)
             sources = [(docs, weights)] if docs else []
         if not sources:
             return [], []
@@ -319,6 +285,22 @@ class IndexView:
                 merged[d] = merged.get(d, 0.0) + w
         return list(merged), list(merged.values())
 
+    def term_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
+        """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
+
+        Kept briefly (a small cache): a query's matching and its ranking read the same terms.
+        """
+        return self._postings.get((field, text), lambda: self._read_postings(field, text))
+
+    def _read_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
+        docs: list[int] = []
+        weights: list[float] = []
+        for i, (_leaf, offset) in enumerate(self.leaves):
+            ids, ws = self.leaf_postings(i, field, text)
+            docs.extend(map(add, ids, repeat(offset)) if offset else ids)
+            weights.extend(ws)
+        return docs, weights
+
     def term_bits(self, field: str, text: str) -> int:
         """Live documents containing the term."""
         return self._terms.get(("t", field, text), lambda: self._build_term_bits(field, text))
@@ -326,35 +308,57 @@ class IndexView:
     def _build_term_bits(self, field: str, text: str) -> int:
         if field not in self.schema:
             return 0
-        if field in self.facet_columns and self.schema[field].__class__.__name__ == "ID":
+        if field in FACETS and self.schema[field].__class__.__name__ == "ID":
             return self.facet_bits(field).get(text, 0)
-        return set_bits(self.term_postings(field, text)[0], self.n) & self.live
+        bits = 0
+        for i, (leaf, offset) in enumerate(self.leaves):
+            segment = self.segments[i]
+
+            def build(i: int = i, leaf: Any = leaf) -> int:
+                return set_bits(self.leaf_postings(i, field, text)[0], leaf.doc_count_all())
+
+            local = build() if segment is None else self.data.bits.get((segment, field, text), build)
+            if local:
+                bits |= local << offset
+        return bits & self.live
 
     # -- facets, dates ----------------------------------------------------------------------
+    def facet_column(self, name: str) -> list[Any]:
+        """The facet's value per global docnum (None when missing)."""
+        return [v for leaf, _offset in self.leaves for v in column_values(self.data, leaf, name)]
+
     def facet_bits(self, name: str) -> dict[str, int]:
-        """value → bitset of live documents with it, from the facet column (built once per generation)."""
+        """value → bitset of live documents with it, from each segment's facet column (built once per segment)."""
         with self._lock:
             table = self._facet_bits.get(name)
         if table is None:
-            groups: dict[str, list[int]] = defaultdict(list)
-            for d, v in enumerate(self.facet_columns.get(name, [])):
-                if v:
-                    groups[v].append(d)
-            table = {v: set_bits(ds, self.n) & self.live for v, ds in groups.items()}
+            table = {}
+            for leaf, offset in self.leaves:
+                for v, local in self.data.table((segment_id(leaf), "facet", name),
+                                                lambda leaf=leaf: self._leaf_facet_bits(leaf, name)).items():
+                    table[v] = table.get(v, 0) | local << offset
+            table = {v: bits & self.live for v, bits in table.items()}
             with self._lock:
                 self._facet_bits[name] = table
         return table
+
+    def _leaf_facet_bits(self, leaf: Any, name: str) -> dict[str, int]:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for d, v in enumerate(column_values(self.data, leaf, name)):
+            if v:
+                groups[v].append(d)
+        count = leaf.doc_count_all()
+        return {v: set_bits(ds, count) for v, ds in groups.items()}
 
     def pubdates(self) -> list[int]:
         """pubdate per global docnum (0 when missing)."""
         if self._pubdates is None:
             values: list[int] = []
             for leaf, _offset in self.leaves:
-                count = leaf.doc_count_all()
-                if leaf.has_column("pubdate"):
-                    values.extend(int(v or 0) for v in leaf.column_reader("pubdate"))
-                else:
-                    values.extend([0] * count)
+                def build(leaf: Any = leaf) -> list[int]:
+                    return [int(v or 0) for v in column_values(self.data, leaf, "pubdate")]
+
+                values.extend(self.data.table((segment_id(leaf), "pubdates"), build))
             self._pubdates = values
         return self._pubdates
 
