@@ -51,8 +51,13 @@ def bits_weight(bits: int) -> int:
     return (bits.bit_length() >> 3) + 64
 
 
-LEAF_BITS_BYTES = 48 << 20  # local term bitsets, all segments together
-LEAF_POSTINGS = 600_000     # local postings (docnum, weight) of terms, all segments together
+LEAF_BITS_BYTES = 48 << 20       # local term bitsets, all segments together
+LEAF_POSTINGS_BYTES = 128 << 20  # local postings of terms (12 bytes each: int32 docnum, float64 weight)
+LEAF_BLOCKS = 4096               # decoded blocks of positions (128 postings each)
+
+
+def postings_weight(dw: tuple[Any, Any]) -> int:
+    return 12 * len(dw[0]) + 64
 
 
 def segment_id(leaf: Any) -> str | None:
@@ -69,8 +74,9 @@ class LeafData:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._tables: dict[tuple[Any, ...], Any] = {}  # whole-segment tables: columns, lengths, lexicons
-        self.postings = LRU(LEAF_POSTINGS, lambda dw: len(dw[0]) + 16)
-        self.bits = LRU(LEAF_BITS_BYTES, bits_weight)
+        self.postings = LRU(LEAF_POSTINGS_BYTES, postings_weight)  # (segment, field, text) → arrays
+        self.bits = LRU(LEAF_BITS_BYTES, bits_weight)              # (segment, field, text) → local bitset
+        self.blocks = LRU(LEAF_BLOCKS)                             # (segment, field, word, block) → positions
 
     def table(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         """A whole-segment table (key starts with the segment id), built once while the segment lives."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -102,8 +103,9 @@ def _posting_blocks(m: Any) -> Iterator[tuple[Any, Any]]:
 class _BlockIndex:
     """Where each posting block of one term in one segment starts, to decode only the blocks needed."""
 
-    def __init__(self, leaf: Any, field: str, word: str) -> None:
-        self.key = (id(leaf), field, word)
+    def __init__(self, leaf: Any, field: str, word: str, segment: str | None = None) -> None:
+        # a segment's blocks never change: decoded ones are shared by generations under its id
+        self.key = (segment, field, word) if segment is not None else (id(leaf), field, word)
         self.leaf, self.field, self.word = leaf, field, word
         self._lock = threading.Lock()
         self.matcher = m = _leaf_matcher(leaf, field, word)
@@ -223,7 +225,7 @@ class IndexView:
         self._terms = LRU(BITS_CACHE_BYTES, bits_weight)
         self._phrases = LRU(BITS_CACHE_BYTES // 4, bits_weight)
         self._blocks = LRU(BLOCK_INDEXES)
-        self._postings = LRU(POSTINGS_CACHE, lambda dw: len(dw[0]) + 16)
+        self._postings = LRU(POSTINGS_CACHE, lambda dw: len(dw[0]) + 16)  # composed over segments
         self._decoded = LRU(BLOCK_CACHE)
         self._lock = threading.Lock()
         self._variants: dict[str, list[dict[str, list[str]]]] = {}
@@ -254,14 +256,14 @@ class IndexView:
             return [(FOLDED[field], v) for v in self.variants(field, text)]
         return [(field, text)]
 
-    def leaf_postings(self, i: int, field: str, text: str) -> tuple[list[int], list[float]]:
+    def leaf_postings(self, i: int, field: str, text: str) -> tuple[Any, Any]:
         """(local docnums, weights) of a term in the i-th segment, deleted documents included; kept per segment."""
         segment = self.segments[i]
         if segment is None:
             return self._read_leaf_postings(i, field, text)
         return self.data.postings.get((segment, field, text), lambda: self._read_leaf_postings(i, field, text))
 
-    def _read_leaf_postings(self, i: int, field: str, text: str) -> tuple[list[int], list[float]]:
+    def _read_leaf_postings(self, i: int, field: str, text: str) -> tuple[Any, Any]:
         """A folded term sums its variants' weights (through their own cached postings: exact boosts read them too)."""
         if field in FOLDED:
             sources = [dw for src in self.source_terms(field, text) if (dw := self.leaf_postings(i, *src))[0]]
@@ -273,9 +275,10 @@ class IndexView:
                 for ids, ws in _posting_blocks(_leaf_matcher(leaf, field, text)):
                     docs.extend(ids)
                     weights.extend(ws)
-            sources = [(docs, weights)] if docs else []
+            # compact arrays: 12 bytes a posting, where lists of int and float objects take ~60
+            sources = [(array("i", docs), array("d", weights))] if docs else []
         if not sources:
-            return [], []
+            return array("i"), array("d")
         if len(sources) == 1:
             return sources[0]
         sources.sort(key=lambda dw: -len(dw[0]))
@@ -283,21 +286,22 @@ class IndexView:
         for docs, weights in sources[1:]:
             for d, w in zip(docs, weights, strict=True):
                 merged[d] = merged.get(d, 0.0) + w
-        return list(merged), list(merged.values())
+        return array("i", merged), array("d", merged.values())
 
-    def term_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
+    def term_postings(self, field: str, text: str) -> tuple[Any, Any]:
         """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
 
         Kept briefly (a small cache): a query's matching and its ranking read the same terms.
         """
         return self._postings.get((field, text), lambda: self._read_postings(field, text))
 
-    def _read_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
-        docs: list[int] = []
-        weights: list[float] = []
+    def _read_postings(self, field: str, text: str) -> tuple[Any, Any]:
+        if len(self.leaves) == 1:
+            return self.leaf_postings(0, field, text)
+        docs, weights = array("i"), array("d")
         for i, (_leaf, offset) in enumerate(self.leaves):
             ids, ws = self.leaf_postings(i, field, text)
-            docs.extend(map(add, ids, repeat(offset)) if offset else ids)
+            docs.extend(array("i", map(add, ids, repeat(offset))) if offset else ids)
             weights.extend(ws)
         return docs, weights
 
@@ -399,7 +403,10 @@ class IndexView:
                 i += 1
             if start_i == i or (field, word) not in leaf:
                 continue
-            blocks = self._blocks.get(("b", index, field, word), lambda leaf=leaf: _BlockIndex(leaf, field, word))
+            segment = self.segments[index]
+            blocks = self._blocks.get(("b", index, field, word),
+                                      lambda leaf=leaf, segment=segment: _BlockIndex(leaf, field, word, segment))
+            decoded = self.data.blocks if segment is not None else self._decoded
             wanted = docs[start_i:i]
             if memo is not None:
                 known = [d for d in wanted if (field, word, d) in memo]
@@ -407,7 +414,7 @@ class IndexView:
                     if (found := memo[(field, word, d)]) is not None:
                         out[d] = found
                 wanted = [d for d in wanted if (field, word, d) not in memo] if known else wanted
-            found_here = blocks.lookup([d - offset for d in wanted], self._decoded)
+            found_here = blocks.lookup([d - offset for d in wanted], decoded)
             for d in wanted:
                 found = found_here.get(d - offset)
                 if found is not None:
