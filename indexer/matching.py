@@ -432,14 +432,35 @@ class IndexView:
         return self._phrases.peek((field, tuple(words)))
 
     def _build_phrase_bits(self, field: str, words: list[str]) -> int:
-        candidates = self.live
-        for w in sorted(set(words), key=lambda w: self.reader.doc_frequency(field, w)):
-            candidates &= self.term_bits(field, w)
-            if not candidates:
-                return 0
-        docs = docnums(candidates)
-        found = phrase_docs(self, field, words, docs)
-        return set_bits(found, self.n)
+        """1. Segments that verified the phrase before (kept per segment id) give their bitset as is.
+        2. The others are verified on positions, in the documents that have every word.
+        3. Masked by the live documents: a segment's deletions only grow, so its older bitset is a superset.
+        """
+        key = ("phrase", field, tuple(words))
+        bits = unknown = 0
+        missing = []
+        for i, (leaf, offset) in enumerate(self.leaves):
+            segment = self.segments[i]
+            local = self.data.bits.peek((segment, *key)) if segment is not None else None
+            if local is None:
+                missing.append(i)
+                unknown |= ((1 << leaf.doc_count_all()) - 1) << offset
+            else:
+                bits |= local << offset
+        if missing:
+            candidates = unknown & self.live
+            for w in sorted(set(words), key=lambda w: self.reader.doc_frequency(field, w)):
+                if not candidates:
+                    break
+                candidates &= self.term_bits(field, w)
+            found = set_bits(phrase_docs(self, field, words, docnums(candidates)), self.n) if candidates else 0
+            for i in missing:
+                leaf, offset = self.leaves[i]
+                local = found >> offset & ((1 << leaf.doc_count_all()) - 1)
+                if (segment := self.segments[i]) is not None:
+                    self.data.bits.get((segment, *key), lambda local=local: local)
+                bits |= local << offset
+        return bits & self.live
 
 
 def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int],

@@ -21,7 +21,7 @@ from whoosh.scoring import BM25F
 from crawl.archive import Archive
 from indexer import store
 from indexer.analysis import codes, fold, has_marks, stopwords
-from indexer.leafdata import LeafData, segment_id
+from indexer.leafdata import LeafData, exact_variants, segment_id
 from indexer.matching import IndexView, Unsupported, docnums, match_bits, set_bits
 from indexer.query import Clause, ParsedQuery, parse_query
 from indexer.ranking import Scorer, compile_query, rank
@@ -295,7 +295,9 @@ class SearchIndex:
         """A new generation's view: what unchanged segments hold comes from `_leafdata`, only new ones are read."""
         reader = self._searcher.reader()
         self._leafdata.retain({s for leaf, _offset in reader.leaf_readers() if (s := segment_id(leaf))})
-        self._suggester = Suggester(reader)
+        data, leaves = self._leafdata, [leaf for leaf, _offset in reader.leaf_readers()]
+        self._suggester = Suggester(reader, lambda: [exact_variants(data, leaf, field) for leaf in leaves
+                                                     for field in ("title_s", "body_s")])
         self._view = IndexView(self._searcher, self._leafdata)
         try:
             self._scorer = Scorer(self._view)

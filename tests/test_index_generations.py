@@ -20,7 +20,7 @@ from indexer.search import SearchIndex, SearchRequest
 from tests.corpus import ARTICLES
 
 QUERIES = ["hội nghị tổng kết", "hoi nghi", "công", "thủy lợi", '"hội nghị"', "title:hội nghị",
-           "hội nghị -khen", "của và các", "khen thưởng năm 2021", "tập huấn lại", ""]
+           "hội nghị -khen", "của và các", "khen thưởng năm 2021", "tập huấn lại", "hôi nghị", "thah tra", ""]
 REQUESTS = [SearchRequest(q=q, per_page=100, **extra) for q in QUERIES
             for extra in ({}, {"year": "2021"}, {"sort": "newest"}, {"date_from": date(2020, 1, 1)})]
 
@@ -33,7 +33,9 @@ def _answers(index: SearchIndex) -> list[dict[str, Any]]:
         out.append({**response.to_json(), "exact": [(h.id, h.score) for h in response.results]})
     searcher, view, scorer = index._generation()
     out.append({"related": [(h.id, h.score) for h in index.more_like_this(ARTICLES[0].id)]})
-    out.append({"live": view.live, "n": view.n})
+    out.append({"live": view.live, "n": view.n, "pubdates": view.pubdates(),
+                "phrase": view.phrase_bits("body_f", ["hoi", "nghi"]), "term": view.term_bits("body_f", "hoi"),
+                "postings": [list(a) for a in view.term_postings("body_f", "hoi")]})
     return out
 
 
@@ -102,3 +104,21 @@ def test_unchanged_segments_are_not_read_again(data: Path) -> None:
         assert new.data.table((new.segments[0], "column", "department"), list) is column
     finally:
         warm.close()
+
+
+def test_suggestions_from_the_segments_lexicons_equal_one_pass_over_the_index(data: Path) -> None:
+    from indexer.query import parse_query
+    from indexer.suggest import Suggester
+
+    _commit(data, upsert=ARTICLES[6:])
+    index = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        searcher, _view, _scorer = index._generation()
+        plain = Suggester(searcher.reader())
+        assert index._suggester.suggest(parse_query("hôi nghị"), total=0) == "hội nghị"
+        for q in ("hôi nghị", "thah tra", "hoi nghi tong ket", "tap huan hoa giai", "kiêm tra"):
+            for total in (0, 3):
+                ours = index._suggester.suggest(parse_query(q), total=total)
+                assert ours == plain.suggest(parse_query(q), total=total), q
+    finally:
+        index.close()
