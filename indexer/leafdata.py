@@ -47,6 +47,13 @@ class LRU:
         return value
 
 
+    def discard(self, keep: Callable[[Any], bool]) -> None:
+        """Drop the entries whose key `keep` rejects."""
+        with self._lock:
+            for key in [k for k in self._data if not keep(k)]:
+                self.weight -= self.weigh(self._data.pop(key))
+
+
 def bits_weight(bits: int) -> int:
     return (bits.bit_length() >> 3) + 64
 
@@ -91,9 +98,11 @@ class LeafData:
         return value
 
     def retain(self, segment_ids: set[str]) -> None:
-        """Forget the tables of segments no longer in the index (merged away); LRU entries age out."""
+        """Forget what was read from segments no longer in the index (merged away or replaced by a rebuild)."""
         with self._lock:
             self._tables = {k: v for k, v in self._tables.items() if k[0] in segment_ids}
+        for cache in (self.postings, self.bits, self.blocks):
+            cache.discard(lambda key: key[0] in segment_ids)
 
 
 def column_values(data: LeafData, leaf: Any, name: str) -> list[Any]:

@@ -2,7 +2,8 @@
 
 Whoosh walks every matching document in Python, with span checks for phrases; at 100 000 articles a
 common folded syllable has ~70 000 postings. Here each term becomes an int whose bit d is set when
-document d has it, built once per generation and cached, so AND/OR/NOT, totals (`bit_count`) and facet
+document d has it, composed per generation from per-segment bitsets that outlive it (`leafdata`: after
+a commit only new segments are read), so AND/OR/NOT, totals (`bit_count`) and facet
 counts run in C. Folded terms (title_f/body_f) are read through their exact variants in title_s/body_s:
 those postings carry no positions, which makes them ~5x cheaper to decode, and the folded field holds
 exactly the folds of the exact syllables. Positions are read only to verify phrases.

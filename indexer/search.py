@@ -1,7 +1,8 @@
 """Searching the index: requests, Whoosh queries, facets, snippets and suggestions.
 
 One `SearchIndex` lives as long as the process (the web app, the CLI): it keeps one searcher open
-and picks up a newly committed or swapped-in index on the next query, without a restart.
+and picks up a newly committed or swapped-in index on the next query, without a restart. What was read
+from the segments a commit left unchanged is kept (`leafdata`), so only the new ones are read.
 The query built here is evaluated by `matching` (bitsets: matches, total, facets) and `ranking`
 (Whoosh's BM25F scores, top k in two stages), not by Whoosh's matchers, which walk every match in Python.
 """

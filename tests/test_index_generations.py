@@ -87,7 +87,9 @@ def test_a_warm_index_answers_as_a_fresh_one_after_each_kind_of_commit(data: Pat
         _check(data, warm)
         segments = {segment_id(leaf) for leaf, _ in warm._generation()[1].leaves}
         assert len(segments) <= MAX_SMALL_SEGMENTS
-        assert {key[0] for key in warm._leafdata._tables} <= segments  # merged-away segments forgotten
+        data = warm._leafdata  # merged-away segments are forgotten
+        assert {key[0] for key in data._tables} <= segments
+        assert {key[0] for cache in (data.postings, data.bits, data.blocks) for key in cache._data} <= segments
     finally:
         warm.close()
 
@@ -122,3 +124,13 @@ def test_suggestions_from_the_segments_lexicons_equal_one_pass_over_the_index(da
                 assert ours == plain.suggest(parse_query(q), total=total), q
     finally:
         index.close()
+
+
+def test_lru_discard_keeps_the_weight_right() -> None:
+    from indexer.leafdata import LRU
+
+    cache = LRU(100, len)
+    for key in ("a", "b", "c"):
+        cache.get((key, 1), lambda key=key: key * 10)
+    cache.discard(lambda key: key[0] != "b")
+    assert list(cache._data) == [("a", 1), ("c", 1)] and cache.weight == 20
