@@ -65,12 +65,16 @@ class Suggester:
 
     def _vocabulary(self) -> _DocFreqs:
         if self._df is None and self._lexicons is not None:
-            grouped: dict[str, set[str]] = defaultdict(set)
-            for table in self._lexicons():
+            merged: dict[str, list[str]] = {}
+            for table in self._lexicons():  # each list is sorted (lexicon order); most are alike across tables
                 for folded, texts in table.items():
-                    grouped[folded].update(texts)
-            self._by_fold = {folded: sorted(texts) for folded, texts in grouped.items()}
-            self._df = _DocFreqs(self.reader, {t for texts in self._by_fold.values() for t in texts})
+                    have = merged.get(folded)
+                    if have is None:
+                        merged[folded] = texts
+                    elif have is not texts and have != texts:
+                        merged[folded] = sorted({*have, *texts})
+            self._by_fold = merged
+            self._df = _DocFreqs(self.reader, {t for texts in merged.values() for t in texts})
         if self._df is None:
             terms: set[str] = set()
             for field in ("title_s", "body_s"):
