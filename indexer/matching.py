@@ -204,6 +204,14 @@ def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
     return decode
 
 
+def _deleted_docs(leaf: Any) -> Iterable[int]:
+    """A segment's deleted local docnums: its deletion set when the codec has one, else a test per document."""
+    perdoc = getattr(leaf, "_perdoc", None)
+    if hasattr(perdoc, "deleted_docs"):
+        return perdoc.deleted_docs()
+    return (d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
+
+
 class IndexView:
     """What one searcher generation needs for matching and ranking, built lazily and cached.
 
@@ -220,8 +228,7 @@ class IndexView:
         self.segments = [segment_id(leaf) for leaf, _offset in self.leaves]
         self.data = data if data is not None else LeafData()
         self.n = self.reader.doc_count_all()
-        deleted = [offset + d for leaf, offset in self.leaves if leaf.has_deletions()
-                   for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)]
+        deleted = [offset + d for leaf, offset in self.leaves if leaf.has_deletions() for d in _deleted_docs(leaf)]
         self.live = ((1 << self.n) - 1) & ~set_bits(deleted, self.n)
         self._terms = LRU(BITS_CACHE_BYTES, bits_weight)
         self._phrases = LRU(BITS_CACHE_BYTES // 4, bits_weight)

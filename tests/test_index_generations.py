@@ -80,6 +80,9 @@ def test_a_warm_index_answers_as_a_fresh_one_after_each_kind_of_commit(data: Pat
 
         _commit(data, delete=[ARTICLES[2].id])
         _check(data, warm)  # delete only: no new segment, a changed deletion set
+        view = warm._generation()[1]
+        assert view.live == sum(1 << (offset + d) for leaf, offset in view.leaves
+                                for d in range(leaf.doc_count_all()) if not leaf.is_deleted(d))
 
         for i in range(MAX_SMALL_SEGMENTS + 1):  # small commits pile up until they are merged
             _commit(data, upsert=[replace(ARTICLES[1 + i % 4], title=f"{ARTICLES[1 + i % 4].title} {i}")])
