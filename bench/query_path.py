@@ -45,8 +45,9 @@ def whoosh_path(index: SearchIndex, request: SearchRequest) -> tuple[int, dict[s
     final = Q.And([base, filt]) if filt is not None else base
     found = list(searcher.docs_for_query(final))
     facets = {}
+    view = index._generation()[1]
     for name in FACETS:
-        column = index._facet_columns[name]
+        column = view.facet_column(name)
         counts = Counter(column[n] for n in found)
         counts.pop("", None)
         facets[name] = dict(counts)

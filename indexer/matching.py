@@ -2,7 +2,8 @@
 
 Whoosh walks every matching document in Python, with span checks for phrases; at 100 000 articles a
 common folded syllable has ~70 000 postings. Here each term becomes an int whose bit d is set when
-document d has it, built once per generation and cached, so AND/OR/NOT, totals (`bit_count`) and facet
+document d has it, composed per generation from per-segment bitsets that outlive it (`leafdata`: after
+a commit only new segments are read), so AND/OR/NOT, totals (`bit_count`) and facet
 counts run in C. Folded terms (title_f/body_f) are read through their exact variants in title_s/body_s:
 those postings carry no positions, which makes them ~5x cheaper to decode, and the folded field holds
 exactly the folds of the exact syllables. Positions are read only to verify phrases.
@@ -12,20 +13,19 @@ from __future__ import annotations
 
 import logging
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate, repeat
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import repeat
 from operator import add, sub
-from pickle import loads
 from typing import Any
 
 from whoosh import query as Q
-from whoosh.formats import Positions
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.system import _INT_SIZE
 
-from indexer.analysis import fold
+from indexer.leafdata import LRU, LeafData, bits_weight, column_values, exact_variants, segment_id
+from indexer.postings import BlockIndex, leaf_matcher, posting_blocks
+from indexer.schema import FACETS
 
 log = logging.getLogger(__name__)
 
@@ -42,43 +42,6 @@ _BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
 
 class Unsupported(Exception):
     """A query node this module cannot evaluate: the caller falls back to Whoosh."""
-
-
-class LRU:
-    """A small thread-safe LRU bounded by a total weight (entries, or bytes with `weigh`).
-
-    Values are rebuilt on a miss, so a race between two threads only costs a recomputation.
-    """
-
-    def __init__(self, size: int, weigh: Callable[[Any], int] | None = None) -> None:
-        self.size = size
-        self.weigh = weigh or (lambda _value: 1)
-        self.weight = 0
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def peek(self, key: Any) -> Any:
-        return self._data.get(key)
-
-    def get(self, key: Any, build: Callable[[], Any]) -> Any:
-        try:  # a hit takes no lock: each OrderedDict operation is atomic under the GIL
-            self._data.move_to_end(key)
-            return self._data[key]
-        except KeyError:
-            pass
-        value = build()
-        with self._lock:
-            if key not in self._data:
-                self._data[key] = value
-                self.weight += self.weigh(value)
-            while self.weight > self.size and len(self._data) > 1:
-                _key, old = self._data.popitem(last=False)
-                self.weight -= self.weigh(old)
-        return value
-
-
-def _bits_weight(bits: int) -> int:
-    return (bits.bit_length() >> 3) + 64
 
 
 def set_bits(docnums: Iterable[int], nbits: int) -> int:
@@ -104,186 +67,59 @@ def docnums(bits: int) -> list[int]:
     return list(iter_bits(bits))
 
 
-def _leaf_matcher(leaf: Any, field: str, text: str) -> Any:
-    """The raw posting matcher of a segment (deleted documents are masked by the caller)."""
-    m = leaf.postings(field, text)
-    return m.child if isinstance(m, FilterMatcher) else m
-
-
-def _posting_blocks(m: Any) -> Iterator[tuple[Any, Any]]:
-    """(ids, weights) per posting block: the W3 codec's block data decoded in C, else one by one.
-
-    Whoosh's own `_read_ids` decodes the ids' deltas with a Python generator; `accumulate` does it in C.
-    """
-    if all(hasattr(m, a) for a in ("_read_data", "_byteids", "_goto", "_lastblock", "_nextoffset")):
-        while not m._atend and m._blocklength:
-            m._read_data()
-            raw_ids, weights = m._data[0], m._data[1]
-            ids = raw_ids if m._byteids else list(accumulate(raw_ids))
-            if weights is None or isinstance(weights, float):
-                weights = [1.0 if weights is None else weights] * len(ids)
-            yield ids, weights
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-        return
-    ids, weights = [], []
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    yield ids, weights
-
-
-class _BlockIndex:
-    """Where each posting block of one term in one segment starts, to decode only the blocks needed."""
-
-    def __init__(self, leaf: Any, field: str, word: str) -> None:
-        self.key = (id(leaf), field, word)
-        self.leaf, self.field, self.word = leaf, field, word
-        self._lock = threading.Lock()
-        self.matcher = m = _leaf_matcher(leaf, field, word)
-        self.decoder = _positions_decoder(m.format) if hasattr(m, "format") else None
-        self.maxids: list[int] = []
-        self.offsets: list[int] = []
-        self.generic = not all(hasattr(m, a) for a in ("_goto", "_lastblock", "_nextoffset", "_read_values"))
-        if self.generic:
-            return
-        position = m._baseoffset
-        while True:
-            m._goto(position)
-            self.offsets.append(position)
-            self.maxids.append(m._maxid)
-            if m._lastblock:
-                break
-            position = m._nextoffset
-
-    def lookup(self, locals_: list[int], cache: LRU) -> dict[int, list[int]]:
-        """Positions at the given local docnums (ascending): each block fetched once, decoded on first use."""
-        out: dict[int, list[int]] = {}
-        if self.generic:  # another codec: a fresh matcher per lookup (slow, but right)
-            for local in locals_:
-                m = _leaf_matcher(self.leaf, self.field, self.word)
-                if m.is_active():
-                    m.skip_to(local)
-                if m.is_active() and m.id() == local:
-                    out[local] = m.value_as("positions")
-            return out
-        maxids, count, decoder = self.maxids, len(locals_), self.decoder
-        i = b = 0
-        while i < count:
-            b = bisect_left(maxids, locals_[i], b)
-            if b == len(maxids):
-                break
-            where, values, decoded = cache.get(self.key + (b,), lambda b=b: self._decode(b))
-            maxid = maxids[b]
-            end = bisect_right(locals_, maxid, i)
-            if (end - i) * 4 > len(values) and None in decoded:  # most of the block: decode it at once
-                decoded[:] = _decode_block(values, decoder)
-            for local in locals_[i:end]:
-                j = where.get(local)
-                if j is not None:
-                    found = decoded[j]
-                    if found is None:  # decoded on first use: a query rarely needs every posting of a block
-                        found = decoded[j] = decoder(values[j])
-                    out[local] = found
-            i = end
-        return out
-
-    def _decode(self, b: int) -> tuple[dict[int, int], Any, list[list[int] | None]]:
-        with self._lock:  # the matcher is the block reader: one block at a time
-            m = self.matcher
-            m._goto(self.offsets[b])
-            m._read_data()
-            raw = m._data[0]
-            ids = raw if m._byteids else accumulate(raw)
-            m._read_values()
-            return {d: j for j, d in enumerate(ids)}, m._values, [None] * m._blocklength
-
-
-_PICKLE_PROTOCOL_2 = b"\x80\x02"
-
-
-def _decode_block(values: Any, decoder: Callable[[bytes], list[int]]) -> list[list[int]]:
-    """Positions of every posting of a block with one unpickling instead of one per posting.
-
-    Each value is a count then a protocol-2 pickle of the position deltas (its STOP may be cut): the
-    pickles' bodies, joined inside one list, unpickle to the list of delta lists.
-    """
-    bodies = []
-    for v in values:
-        if v[_INT_SIZE:_INT_SIZE + 2] != _PICKLE_PROTOCOL_2:
-            return [decoder(v) for v in values]
-        bodies.append(v[_INT_SIZE + 2:-1] if v.endswith(b".") else v[_INT_SIZE + 2:])
-    try:
-        deltas = loads(_PICKLE_PROTOCOL_2 + b"](" + b"".join(bodies) + b"e.")
-    except Exception:  # noqa: BLE001 - an encoding we did not expect: decode one by one, as Whoosh does
-        return [decoder(v) for v in values]
-    if len(deltas) != len(values):
-        return [decoder(v) for v in values]
-    return list(map(list, map(accumulate, deltas)))
-
-
-def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
-    """Whoosh's Positions decoding with the deltas summed in C (its own loop is Python)."""
-    if type(fmt) is not Positions:
-        return fmt.decoder("positions")
-
-    def decode(value: bytes) -> list[int]:
-        if not value.endswith(b"."):  # Whoosh drops pickle's STOP opcode when it stores the value
-            value += b"."
-        return list(accumulate(loads(value[_INT_SIZE:])))
-
-    return decode
+def _deleted_docs(leaf: Any) -> Iterable[int]:
+    """A segment's deleted local docnums: its deletion set when the codec has one, else a test per document."""
+    perdoc = getattr(leaf, "_perdoc", None)
+    if hasattr(perdoc, "deleted_docs"):
+        return perdoc.deleted_docs()
+    return (d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
 
 
 class IndexView:
     """What one searcher generation needs for matching and ranking, built lazily and cached.
 
-    Docnums are global (as in `searcher.reader()`): a segment's local docnum plus its offset.
+    Docnums are global (as in `searcher.reader()`): a segment's local docnum plus its offset. What is read
+    from a segment (postings, term bitsets, columns, lexicons) is kept in `data`, per segment id, for the
+    next generations; this view only composes it: global = OR of local << offset, masked by live documents.
     """
 
-    def __init__(self, searcher: Any, facet_columns: dict[str, list[str]]) -> None:
+    def __init__(self, searcher: Any, data: LeafData | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self.segments = [segment_id(leaf) for leaf, _offset in self.leaves]
+        self.data = data if data is not None else LeafData()
         self.n = self.reader.doc_count_all()
-        self.facet_columns = facet_columns
-        deleted = [offset + d for leaf, offset in self.leaves if leaf.has_deletions()
-                   for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)]
+        deleted = [offset + d for leaf, offset in self.leaves if leaf.has_deletions() for d in _deleted_docs(leaf)]
         self.live = ((1 << self.n) - 1) & ~set_bits(deleted, self.n)
-        self._terms = LRU(BITS_CACHE_BYTES, _bits_weight)
-        self._phrases = LRU(BITS_CACHE_BYTES // 4, _bits_weight)
+        self._terms = LRU(BITS_CACHE_BYTES, bits_weight)
+        self._phrases = LRU(BITS_CACHE_BYTES // 4, bits_weight)
         self._blocks = LRU(BLOCK_INDEXES)
-        self._postings = LRU(POSTINGS_CACHE, lambda dw: len(dw[0]) + 16)
+        self._postings = LRU(POSTINGS_CACHE, lambda dw: len(dw[0]) + 16)  # composed over segments
         self._decoded = LRU(BLOCK_CACHE)
         self._lock = threading.Lock()
-        self._variants: dict[str, dict[str, list[str]]] = {}
+        self._variants: dict[str, list[dict[str, list[str]]]] = {}
         self._facet_bits: dict[str, dict[str, int]] = {}
         self._pubdates: list[int] | None = None
         self._newest: list[int] | None = None
 
     # -- terms ------------------------------------------------------------------------------
     def variants(self, field: str, folded: str) -> list[str]:
-        """Exact syllables of the field's exact twin that fold to `folded` (one lexicon pass per generation)."""
+        """Exact syllables of the field's exact twin that fold to `folded`, in lexicon order.
+
+        One lexicon pass per segment, kept while the segment lives.
+        """
         exact_field = FOLDED[field]
         with self._lock:
-            table = self._variants.get(exact_field)
-            if table is None:
-                grouped: dict[str, list[str]] = defaultdict(list)
-                for term in self.reader.lexicon(exact_field):
-                    text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    grouped[fold(text)].append(text)
-                table = self._variants[exact_field] = dict(grouped)
-        return table.get(folded, [])
-
-    def postings(self, field: str, text: str) -> Iterator[tuple[int, Any, Any]]:
-        """(offset, ids, weights) blocks of a term over every segment, deleted documents included."""
-        for leaf, offset in self.leaves:
-            if (field, text) in leaf:
-                for ids, weights in _posting_blocks(_leaf_matcher(leaf, field, text)):
-                    yield offset, ids, weights
+            tables = self._variants.get(exact_field)
+        if tables is None:
+            tables = [exact_variants(self.data, leaf, exact_field) for leaf, _offset in self.leaves]
+            with self._lock:
+                self._variants[exact_field] = tables
+        if len(tables) == 1:
+            return tables[0].get(folded, [])
+        return sorted({v for table in tables for v in table.get(folded, ())})
 
     def source_terms(self, field: str, text: str) -> list[tuple[str, str]]:
         """Where a term's postings are read from: a folded term from its exact variants."""
@@ -291,25 +127,29 @@ class IndexView:
             return [(FOLDED[field], v) for v in self.variants(field, text)]
         return [(field, text)]
 
-    def term_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
-        """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
+    def leaf_postings(self, i: int, field: str, text: str) -> tuple[Any, Any]:
+        """(local docnums, weights) of a term in the i-th segment, deleted documents included; kept per segment."""
+        segment = self.segments[i]
+        if segment is None:
+            return self._read_leaf_postings(i, field, text)
+        return self.data.postings.get((segment, field, text), lambda: self._read_leaf_postings(i, field, text))
 
-        Kept briefly (a small cache): a query's matching and its ranking read the same terms.
-        """
-        return self._postings.get((field, text), lambda: self._read_postings(field, text))
-
-    def _read_postings(self, field: str, text: str) -> tuple[list[int], list[float]]:
-        if field in FOLDED:  # through the variants' own cached postings: exact boosts read them too
-            sources = [dw for src in self.source_terms(field, text) if (dw := self.term_postings(*src))[0]]
+    def _read_leaf_postings(self, i: int, field: str, text: str) -> tuple[Any, Any]:
+        """A folded term sums its variants' weights (through their own cached postings: exact boosts read them too)."""
+        if field in FOLDED:
+            sources = [dw for src in self.source_terms(field, text) if (dw := self.leaf_postings(i, *src))[0]]
         else:
+            leaf = self.leaves[i][0]
             docs: list[int] = []
             weights: list[float] = []
-            for offset, ids, ws in self.postings(field, text):
-                docs.extend(map(add, ids, repeat(offset)) if offset else ids)
-                weights.extend(ws)
-            sources = [(docs, weights)] if docs else []
+            if (field, text) in leaf:
+                for ids, ws in posting_blocks(leaf_matcher(leaf, field, text)):
+                    docs.extend(ids)
+                    weights.extend(ws)
+            # compact arrays: 12 bytes a posting, where lists of int and float objects take ~60
+            sources = [(array("i", docs), array("d", weights))] if docs else []
         if not sources:
-            return [], []
+            return array("i"), array("d")
         if len(sources) == 1:
             return sources[0]
         sources.sort(key=lambda dw: -len(dw[0]))
@@ -317,7 +157,24 @@ class IndexView:
         for docs, weights in sources[1:]:
             for d, w in zip(docs, weights, strict=True):
                 merged[d] = merged.get(d, 0.0) + w
-        return list(merged), list(merged.values())
+        return array("i", merged), array("d", merged.values())
+
+    def term_postings(self, field: str, text: str) -> tuple[Any, Any]:
+        """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
+
+        Kept briefly (a small cache): a query's matching and its ranking read the same terms.
+        """
+        return self._postings.get((field, text), lambda: self._read_postings(field, text))
+
+    def _read_postings(self, field: str, text: str) -> tuple[Any, Any]:
+        if len(self.leaves) == 1:
+            return self.leaf_postings(0, field, text)
+        docs, weights = array("i"), array("d")
+        for i, (_leaf, offset) in enumerate(self.leaves):
+            ids, ws = self.leaf_postings(i, field, text)
+            docs.extend(array("i", map(add, ids, repeat(offset))) if offset else ids)
+            weights.extend(ws)
+        return docs, weights
 
     def term_bits(self, field: str, text: str) -> int:
         """Live documents containing the term."""
@@ -326,35 +183,57 @@ class IndexView:
     def _build_term_bits(self, field: str, text: str) -> int:
         if field not in self.schema:
             return 0
-        if field in self.facet_columns and self.schema[field].__class__.__name__ == "ID":
+        if field in FACETS and self.schema[field].__class__.__name__ == "ID":
             return self.facet_bits(field).get(text, 0)
-        return set_bits(self.term_postings(field, text)[0], self.n) & self.live
+        bits = 0
+        for i, (leaf, offset) in enumerate(self.leaves):
+            segment = self.segments[i]
+
+            def build(i: int = i, leaf: Any = leaf) -> int:
+                return set_bits(self.leaf_postings(i, field, text)[0], leaf.doc_count_all())
+
+            local = build() if segment is None else self.data.bits.get((segment, field, text), build)
+            if local:
+                bits |= local << offset
+        return bits & self.live
 
     # -- facets, dates ----------------------------------------------------------------------
+    def facet_column(self, name: str) -> list[Any]:
+        """The facet's value per global docnum (None when missing)."""
+        return [v for leaf, _offset in self.leaves for v in column_values(self.data, leaf, name)]
+
     def facet_bits(self, name: str) -> dict[str, int]:
-        """value → bitset of live documents with it, from the facet column (built once per generation)."""
+        """value → bitset of live documents with it, from each segment's facet column (built once per segment)."""
         with self._lock:
             table = self._facet_bits.get(name)
         if table is None:
-            groups: dict[str, list[int]] = defaultdict(list)
-            for d, v in enumerate(self.facet_columns.get(name, [])):
-                if v:
-                    groups[v].append(d)
-            table = {v: set_bits(ds, self.n) & self.live for v, ds in groups.items()}
+            table = {}
+            for leaf, offset in self.leaves:
+                for v, local in self.data.table((segment_id(leaf), "facet", name),
+                                                lambda leaf=leaf: self._leaf_facet_bits(leaf, name)).items():
+                    table[v] = table.get(v, 0) | local << offset
+            table = {v: bits & self.live for v, bits in table.items()}
             with self._lock:
                 self._facet_bits[name] = table
         return table
+
+    def _leaf_facet_bits(self, leaf: Any, name: str) -> dict[str, int]:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for d, v in enumerate(column_values(self.data, leaf, name)):
+            if v:
+                groups[v].append(d)
+        count = leaf.doc_count_all()
+        return {v: set_bits(ds, count) for v, ds in groups.items()}
 
     def pubdates(self) -> list[int]:
         """pubdate per global docnum (0 when missing)."""
         if self._pubdates is None:
             values: list[int] = []
             for leaf, _offset in self.leaves:
-                count = leaf.doc_count_all()
-                if leaf.has_column("pubdate"):
-                    values.extend(int(v or 0) for v in leaf.column_reader("pubdate"))
-                else:
-                    values.extend([0] * count)
+                def build(leaf: Any = leaf) -> list[int]:
+                    return [int(v or 0) for v in column_values(self.data, leaf, "pubdate")]
+
+                values.extend(self.data.table((segment_id(leaf), "pubdates"), build))
             self._pubdates = values
         return self._pubdates
 
@@ -395,7 +274,10 @@ class IndexView:
                 i += 1
             if start_i == i or (field, word) not in leaf:
                 continue
-            blocks = self._blocks.get(("b", index, field, word), lambda leaf=leaf: _BlockIndex(leaf, field, word))
+            segment = self.segments[index]
+            blocks = self._blocks.get(("b", index, field, word),
+                                      lambda leaf=leaf, segment=segment: BlockIndex(leaf, field, word, segment))
+            decoded = self.data.blocks if segment is not None else self._decoded
             wanted = docs[start_i:i]
             if memo is not None:
                 known = [d for d in wanted if (field, word, d) in memo]
@@ -403,7 +285,7 @@ class IndexView:
                     if (found := memo[(field, word, d)]) is not None:
                         out[d] = found
                 wanted = [d for d in wanted if (field, word, d) not in memo] if known else wanted
-            found_here = blocks.lookup([d - offset for d in wanted], self._decoded)
+            found_here = blocks.lookup([d - offset for d in wanted], decoded)
             for d in wanted:
                 found = found_here.get(d - offset)
                 if found is not None:
@@ -421,14 +303,35 @@ class IndexView:
         return self._phrases.peek((field, tuple(words)))
 
     def _build_phrase_bits(self, field: str, words: list[str]) -> int:
-        candidates = self.live
-        for w in sorted(set(words), key=lambda w: self.reader.doc_frequency(field, w)):
-            candidates &= self.term_bits(field, w)
-            if not candidates:
-                return 0
-        docs = docnums(candidates)
-        found = phrase_docs(self, field, words, docs)
-        return set_bits(found, self.n)
+        """1. Segments that verified the phrase before (kept per segment id) give their bitset as is.
+        2. The others are verified on positions, in the documents that have every word.
+        3. Masked by the live documents: a segment's deletions only grow, so its older bitset is a superset.
+        """
+        key = ("phrase", field, tuple(words))
+        bits = unknown = 0
+        missing = []
+        for i, (leaf, offset) in enumerate(self.leaves):
+            segment = self.segments[i]
+            local = self.data.bits.peek((segment, *key)) if segment is not None else None
+            if local is None:
+                missing.append(i)
+                unknown |= ((1 << leaf.doc_count_all()) - 1) << offset
+            else:
+                bits |= local << offset
+        if missing:
+            candidates = unknown & self.live
+            for w in sorted(set(words), key=lambda w: self.reader.doc_frequency(field, w)):
+                if not candidates:
+                    break
+                candidates &= self.term_bits(field, w)
+            found = set_bits(phrase_docs(self, field, words, docnums(candidates)), self.n) if candidates else 0
+            for i in missing:
+                leaf, offset = self.leaves[i]
+                local = found >> offset & ((1 << leaf.doc_count_all()) - 1)
+                if (segment := self.segments[i]) is not None:
+                    self.data.bits.get((segment, *key), lambda local=local: local)
+                bits |= local << offset
+        return bits & self.live
 
 
 def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int],

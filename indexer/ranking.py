@@ -24,6 +24,7 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from indexer.leafdata import segment_id
 from indexer.matching import LRU, SCORE_CACHE_BYTES, IndexView, Unsupported, iter_bits, match_bits, phrase_docs
 
 BATCH = 32  # documents scored exactly in the first round of stage 2 (doubling after)
@@ -84,8 +85,10 @@ class Scorer:
             avgfl = self.view.searcher.avg_field_length(fieldname) or 1
             table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) if b else 1.0 for b in range(256)]
             norms = []
-            for leaf, _offset in self.view.leaves:
-                norms.extend(map(table.__getitem__, _length_bytes(leaf, fieldname)))
+            for leaf, _offset in self.view.leaves:  # a segment's length bytes are read once while it lives
+                lengths = self.view.data.table((segment_id(leaf), "lengths", fieldname),
+                                               lambda leaf=leaf: _length_bytes(leaf, fieldname))
+                norms.extend(map(table.__getitem__, lengths))
             with self._lock:
                 self._norms[fieldname] = norms
         return norms

@@ -1,7 +1,8 @@
 """Searching the index: requests, Whoosh queries, facets, snippets and suggestions.
 
 One `SearchIndex` lives as long as the process (the web app, the CLI): it keeps one searcher open
-and picks up a newly committed or swapped-in index on the next query, without a restart.
+and picks up a newly committed or swapped-in index on the next query, without a restart. What was read
+from the segments a commit left unchanged is kept (`leafdata`), so only the new ones are read.
 The query built here is evaluated by `matching` (bitsets: matches, total, facets) and `ranking`
 (Whoosh's BM25F scores, top k in two stages), not by Whoosh's matchers, which walk every match in Python.
 """
@@ -21,6 +22,7 @@ from whoosh.scoring import BM25F
 from crawl.archive import Archive
 from indexer import store
 from indexer.analysis import codes, fold, has_marks, stopwords
+from indexer.leafdata import LeafData, exact_variants, segment_id
 from indexer.matching import IndexView, Unsupported, docnums, match_bits, set_bits
 from indexer.query import Clause, ParsedQuery, parse_query
 from indexer.ranking import Scorer, compile_query, rank
@@ -262,7 +264,7 @@ class SearchIndex:
         self._local = threading.local()
         self._dir: Path | None = None
         self._searcher: Any = None
-        self._facet_columns: dict[str, list[str]] = {}
+        self._leafdata = LeafData()  # per-segment data kept across the commits to one index directory
         self._suggester: Suggester | None = None
         self._view: IndexView | None = None
         self._scorer: Scorer | None = None
@@ -281,6 +283,7 @@ class SearchIndex:
                 old = self._searcher
                 self._searcher = whoosh_index.open_dir(str(directory)).searcher(weighting=BM25F())
                 self._dir = directory
+                self._leafdata = LeafData()
                 self._reset_caches()
                 if old is not None:
                     old.close()
@@ -290,12 +293,13 @@ class SearchIndex:
             return self._searcher
 
     def _reset_caches(self) -> None:
+        """A new generation's view: what unchanged segments hold comes from `_leafdata`, only new ones are read."""
         reader = self._searcher.reader()
-        # per segment: a MultiReader's column skips segments without the column, misaligning docnums
-        self._facet_columns = {name: [v for leaf, _ in reader.leaf_readers() for v in leaf.column_reader(name)]
-                               for name in FACETS}
-        self._suggester = Suggester(reader)
-        self._view = IndexView(self._searcher, self._facet_columns)
+        self._leafdata.retain({s for leaf, _offset in reader.leaf_readers() if (s := segment_id(leaf))})
+        data, leaves = self._leafdata, [leaf for leaf, _offset in reader.leaf_readers()]
+        self._suggester = Suggester(reader, lambda: [exact_variants(data, leaf, field) for leaf in leaves
+                                                     for field in ("title_s", "body_s")])
+        self._view = IndexView(self._searcher, self._leafdata)
         try:
             self._scorer = Scorer(self._view)
         except Unsupported:  # another weighting model: rank with Whoosh's matchers

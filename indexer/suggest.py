@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,12 +56,25 @@ class _DocFreqs:
 class Suggester:
     """Per index generation; the vocabulary is loaded on first use (one pass over two lexicons)."""
 
-    def __init__(self, reader: Any) -> None:
+    def __init__(self, reader: Any, lexicons: Callable[[], list[dict[str, list[str]]]] | None = None) -> None:
         self.reader = reader
+        # folded → exact syllables, one table per segment and field (kept across generations by the caller)
+        self._lexicons = lexicons
         self._df: _DocFreqs | None = None
         self._by_fold: dict[str, list[str]] = {}
 
     def _vocabulary(self) -> _DocFreqs:
+        if self._df is None and self._lexicons is not None:
+            merged: dict[str, list[str]] = {}
+            for table in self._lexicons():  # each list is sorted (lexicon order); most are alike across tables
+                for folded, texts in table.items():
+                    have = merged.get(folded)
+                    if have is None:
+                        merged[folded] = texts
+                    elif have is not texts and have != texts:
+                        merged[folded] = sorted({*have, *texts})
+            self._by_fold = merged
+            self._df = _DocFreqs(self.reader, {t for texts in merged.values() for t in texts})
         if self._df is None:
             terms: set[str] = set()
             for field in ("title_s", "body_s"):

@@ -1,0 +1,130 @@
+"""Per-segment data of the query path that outlives an index generation, keyed by segment id.
+
+A Whoosh segment never changes once written (only its deletion set does, and deletions are masked by
+each generation's live bitset), so what was read from it holds for every later generation that keeps it.
+After a small commit only the new segments are read: facet columns, field lengths, lexicons, postings
+and term bitsets of the others come from here. Everything in it is in local docnums.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+
+class LRU:
+    """A small thread-safe LRU bounded by a total weight (entries, or bytes with `weigh`).
+
+    Values are rebuilt on a miss, so a race between two threads only costs a recomputation.
+    """
+
+    def __init__(self, size: int, weigh: Callable[[Any], int] | None = None) -> None:
+        self.size = size
+        self.weigh = weigh or (lambda _value: 1)
+        self.weight = 0
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def peek(self, key: Any) -> Any:
+        return self._data.get(key)
+
+    def get(self, key: Any, build: Callable[[], Any]) -> Any:
+        try:  # a hit takes no lock: each OrderedDict operation is atomic under the GIL
+            self._data.move_to_end(key)
+            return self._data[key]
+        except KeyError:
+            pass
+        value = build()
+        with self._lock:
+            if key not in self._data:
+                self._data[key] = value
+                self.weight += self.weigh(value)
+            while self.weight > self.size and len(self._data) > 1:
+                _key, old = self._data.popitem(last=False)
+                self.weight -= self.weigh(old)
+        return value
+
+
+    def discard(self, keep: Callable[[Any], bool]) -> None:
+        """Drop the entries whose key `keep` rejects."""
+        with self._lock:
+            for key in [k for k in self._data if not keep(k)]:
+                self.weight -= self.weigh(self._data.pop(key))
+
+
+def bits_weight(bits: int) -> int:
+    return (bits.bit_length() >> 3) + 64
+
+
+LEAF_BITS_BYTES = 48 << 20       # local term bitsets, all segments together
+LEAF_POSTINGS_BYTES = 128 << 20  # local postings of terms (12 bytes each: int32 docnum, float64 weight)
+LEAF_BLOCKS = 4096               # decoded blocks of positions (128 postings each)
+
+
+def postings_weight(dw: tuple[Any, Any]) -> int:
+    return 12 * len(dw[0]) + 64
+
+
+def segment_id(leaf: Any) -> str | None:
+    """The segment's stable name, or None for a reader that has none (nothing is cached for it)."""
+    try:
+        return str(leaf.segment().segment_id())
+    except AttributeError:
+        return None
+
+
+class LeafData:
+    """Caches per (segment id, ...) shared by the generations of one index directory."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tables: dict[tuple[Any, ...], Any] = {}  # whole-segment tables: columns, lengths, lexicons
+        self.postings = LRU(LEAF_POSTINGS_BYTES, postings_weight)  # (segment, field, text) → arrays
+        self.bits = LRU(LEAF_BITS_BYTES, bits_weight)              # (segment, field, text) → local bitset
+        self.blocks = LRU(LEAF_BLOCKS)                             # (segment, field, word, block) → positions
+
+    def table(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """A whole-segment table (key starts with the segment id), built once while the segment lives."""
+        if key[0] is None:
+            return build()
+        with self._lock:
+            value = self._tables.get(key)
+        if value is None:
+            value = build()
+            with self._lock:
+                self._tables.setdefault(key, value)
+        return value
+
+    def retain(self, segment_ids: set[str]) -> None:
+        """Forget what was read from segments no longer in the index (merged away or replaced by a rebuild)."""
+        with self._lock:
+            self._tables = {k: v for k, v in self._tables.items() if k[0] in segment_ids}
+        for cache in (self.postings, self.bits, self.blocks):
+            cache.discard(lambda key: key[0] in segment_ids)
+
+
+def column_values(data: LeafData, leaf: Any, name: str) -> list[Any]:
+    """A segment's column (facet values, pubdates), one value per local docnum."""
+    def build() -> list[Any]:
+        if not leaf.has_column(name):
+            return [None] * leaf.doc_count_all()
+        return list(leaf.column_reader(name))
+
+    return data.table((segment_id(leaf), "column", name), build)
+
+
+def exact_variants(data: LeafData, leaf: Any, exact_field: str) -> dict[str, list[str]]:
+    """folded syllable → the segment's exact syllables that fold to it (one pass over its lexicon)."""
+    from indexer.analysis import fold
+
+    def build() -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = defaultdict(list)
+        if exact_field in leaf.schema:
+            for term in leaf.lexicon(exact_field):
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                grouped[fold(text)].append(text)
+        return dict(grouped)
+
+    return data.table((segment_id(leaf), "variants", exact_field), build)

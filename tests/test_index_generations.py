@@ -1,0 +1,139 @@
+"""One long-lived SearchIndex across commits answers as a fresh one: per-segment caches stay right.
+
+The same instance searches before and after each commit (an add, an update = delete + add, a delete, a
+merge of small segments), with its caches warm; a fresh SearchIndex on the same generation is the reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawl.archive import Archive
+from indexer.build import MAX_SMALL_SEGMENTS, update_index
+from indexer.leafdata import segment_id
+from indexer.search import SearchIndex, SearchRequest
+from tests.corpus import ARTICLES
+
+QUERIES = ["hội nghị tổng kết", "hoi nghi", "công", "thủy lợi", '"hội nghị"', "title:hội nghị",
+           "hội nghị -khen", "của và các", "khen thưởng năm 2021", "tập huấn lại", "hôi nghị", "thah tra", ""]
+REQUESTS = [SearchRequest(q=q, per_page=100, **extra) for q in QUERIES
+            for extra in ({}, {"year": "2021"}, {"sort": "newest"}, {"date_from": date(2020, 1, 1)})]
+
+
+def _answers(index: SearchIndex) -> list[dict[str, Any]]:
+    """Every request's JSON (total, facets, order) and its exact scores, plus related articles."""
+    out = []
+    for request in REQUESTS:
+        response = index.search(request)
+        out.append({**response.to_json(), "exact": [(h.id, h.score) for h in response.results]})
+    searcher, view, scorer = index._generation()
+    out.append({"related": [(h.id, h.score) for h in index.more_like_this(ARTICLES[0].id)]})
+    out.append({"live": view.live, "n": view.n, "pubdates": view.pubdates(),
+                "phrase": view.phrase_bits("body_f", ["hoi", "nghi"]), "term": view.term_bits("body_f", "hoi"),
+                "postings": [list(a) for a in view.term_postings("body_f", "hoi")]})
+    return out
+
+
+def _commit(data: Path, *, upsert: list[Any] = (), delete: list[str] = ()) -> None:
+    with Archive(data / "archive.sqlite3") as archive:
+        for article in upsert:
+            archive.upsert(article, commit=False)
+        for article_id in delete:
+            archive.delete(article_id)
+        archive.commit()
+        update_index(archive, data / "index", data / "segments.sqlite3", workers=1)
+
+
+def _check(data: Path, warm: SearchIndex) -> None:
+    fresh = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        assert _answers(warm) == _answers(fresh)
+    finally:
+        fresh.close()
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    _commit(tmp_path, upsert=ARTICLES[:6])
+    return tmp_path
+
+
+def test_a_warm_index_answers_as_a_fresh_one_after_each_kind_of_commit(data: Path) -> None:
+    warm = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        _answers(warm)  # warm every cache on the first generation
+        first = [segment_id(leaf) for leaf, _ in warm._generation()[1].leaves]
+
+        _commit(data, upsert=ARTICLES[6:])  # add: a new segment
+        _check(data, warm)
+        view = warm._generation()[1]
+        assert [segment_id(leaf) for leaf, _ in view.leaves][:len(first)] == first
+        assert len(view.leaves) == len(first) + 1
+
+        _commit(data, upsert=[replace(ARTICLES[0], body=ARTICLES[0].body + " Tập huấn lại hội nghị.")])
+        _check(data, warm)  # update: a deletion in an old segment, the new version in a new one
+
+        _commit(data, delete=[ARTICLES[2].id])
+        _check(data, warm)  # delete only: no new segment, a changed deletion set
+        view = warm._generation()[1]
+        assert view.live == sum(1 << (offset + d) for leaf, offset in view.leaves
+                                for d in range(leaf.doc_count_all()) if not leaf.is_deleted(d))
+
+        for i in range(MAX_SMALL_SEGMENTS + 1):  # small commits pile up until they are merged
+            _commit(data, upsert=[replace(ARTICLES[1 + i % 4], title=f"{ARTICLES[1 + i % 4].title} {i}")])
+            _answers(warm)
+        _check(data, warm)
+        segments = {segment_id(leaf) for leaf, _ in warm._generation()[1].leaves}
+        assert len(segments) <= MAX_SMALL_SEGMENTS
+        data = warm._leafdata  # merged-away segments are forgotten
+        assert {key[0] for key in data._tables} <= segments
+        assert {key[0] for cache in (data.postings, data.bits, data.blocks) for key in cache._data} <= segments
+    finally:
+        warm.close()
+
+
+def test_unchanged_segments_are_not_read_again(data: Path) -> None:
+    warm = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        _answers(warm)
+        old = warm._generation()[1]
+        column = old.data.table((old.segments[0], "column", "department"), list)
+        _commit(data, upsert=ARTICLES[6:])
+        new = warm._generation()[1]
+        assert new is not old and new.data is old.data
+        assert new.data.table((new.segments[0], "column", "department"), list) is column
+    finally:
+        warm.close()
+
+
+def test_suggestions_from_the_segments_lexicons_equal_one_pass_over_the_index(data: Path) -> None:
+    from indexer.query import parse_query
+    from indexer.suggest import Suggester
+
+    _commit(data, upsert=ARTICLES[6:])
+    index = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        searcher, _view, _scorer = index._generation()
+        plain = Suggester(searcher.reader())
+        assert index._suggester.suggest(parse_query("hôi nghị"), total=0) == "hội nghị"
+        for q in ("hôi nghị", "thah tra", "hoi nghi tong ket", "tap huan hoa giai", "kiêm tra"):
+            for total in (0, 3):
+                ours = index._suggester.suggest(parse_query(q), total=total)
+                assert ours == plain.suggest(parse_query(q), total=total), q
+    finally:
+        index.close()
+
+
+def test_lru_discard_keeps_the_weight_right() -> None:
+    from indexer.leafdata import LRU
+
+    cache = LRU(100, len)
+    for key in ("a", "b", "c"):
+        cache.get((key, 1), lambda key=key: key * 10)
+    cache.discard(lambda key: key[0] != "b")
+    assert list(cache._data) == [("a", 1), ("c", 1)] and cache.weight == 20
