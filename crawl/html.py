@@ -126,7 +126,3 @@ def blocks_of(container: Tag) -> list[str]:
     walk(container)
     flush()
     return parts
-
-
-def link_text_length(tag: Tag) -> int:
-    return sum(len(clean_text(a.get_text(" "))) for a in tag.find_all("a"))

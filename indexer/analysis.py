@@ -110,11 +110,6 @@ def fold_text(text: str) -> str:
     return text.translate(_fold_table())
 
 
-def syllable_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded syllable) over the original text, for marking snippets."""
-    return [(m.start(), m.end(), fold(m.group())) for m in _SYLLABLE.finditer(text)]
-
-
 def codes(text: str) -> list[str]:
     """Document numbers, dates and abbreviations kept whole: "15/2003/qh11", "qđ-ubnd", "18/01/2019"."""
     return [normalize_text(m.group()).lower() for m in _CODE.finditer(text)]

@@ -56,11 +56,6 @@ def article_tokens(title: str, body: str) -> dict[str, str]:
     }
 
 
-def _tokens_job(item: tuple[str, str, str]) -> tuple[str, dict[str, str]]:
-    key, title, body = item
-    return key, article_tokens(title, body)
-
-
 def pubdate_number(published: str | None) -> int:
     """'2019-01-18T08:30:00+07:00' → 201901180830: sortable, and comparable for date ranges."""
     if not published:

@@ -467,8 +467,3 @@ def _newest(view: IndexView, bits: int, limit: int) -> list[int]:
             if len(out) == limit:
                 break
     return out
-
-
-def open_search_index(index_path: Path, archive_path: Path) -> SearchIndex:
-    return SearchIndex(index_path, archive_path)
-

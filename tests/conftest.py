@@ -39,18 +39,24 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
+def index_articles(data: Path, *batches: list[Article]) -> SearchIndex:
+    """Archive each batch and commit it to a real Whoosh index (one segment a batch); open a SearchIndex."""
+    with Archive(data / "archive.sqlite3") as archive:
+        for batch in batches:
+            for article in batch:
+                archive.upsert(article, commit=False)
+            archive.commit()
+            update_index(archive, data / "index", data / "segments.sqlite3", workers=1)
+    return SearchIndex(data / "index", data / "archive.sqlite3")
+
+
 @pytest.fixture
 def make_index(data_dir: Path) -> Iterator[Callable[..., SearchIndex]]:
     """Factory: archive these articles, build a real Whoosh index, return a SearchIndex over it."""
     opened: list[SearchIndex] = []
 
     def make(articles: list[Article]) -> SearchIndex:
-        with Archive(data_dir / "archive.sqlite3") as archive:
-            for article in articles:
-                archive.upsert(article, commit=False)
-            archive.commit()
-            update_index(archive, data_dir / "index", data_dir / "segments.sqlite3", workers=1)
-        index = SearchIndex(data_dir / "index", data_dir / "archive.sqlite3")
+        index = index_articles(data_dir, articles)
         opened.append(index)
         return index
 

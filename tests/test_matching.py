@@ -15,12 +15,11 @@ import pytest
 from whoosh import query as Q
 
 import indexer.ranking as ranking
-from crawl.archive import Archive
-from indexer.build import update_index
 from indexer.matching import LRU, IndexView, docnums, iter_bits, match_bits, set_bits
 from indexer.query import parse_query
 from indexer.ranking import compile_query, rank
 from indexer.search import SearchIndex, SearchRequest, _filter_query, build_query
+from tests.conftest import index_articles
 from tests.corpus import ARTICLES
 
 QUERIES = [
@@ -37,13 +36,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     """Two commits: the second adds a segment and replaces an article of the first (a deletion)."""
     data = tmp_path_factory.mktemp("matching")
     changed = replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tổng kết được tổ chức lại.")
-    with Archive(data / "archive.sqlite3") as archive:
-        for batch in (ARTICLES[:6], [*ARTICLES[6:], changed]):
-            for article in batch:
-                archive.upsert(article, commit=False)
-            archive.commit()
-            update_index(archive, data / "index", data / "segments.sqlite3", workers=1)
-    idx = SearchIndex(data / "index", data / "archive.sqlite3")
+    idx = index_articles(data, ARTICLES[:6], [*ARTICLES[6:], changed])
     yield idx
     idx.close()
 

@@ -10,22 +10,14 @@ from indexer.query import parse_query
 from indexer.search import SearchIndex, SearchRequest, _candidate_words
 from indexer.snippets import make_snippet
 from indexer.suggest import Suggester
+from tests.conftest import index_articles
 from tests.corpus import ARTICLES, RANKING_ARTICLES
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     """One index for the module: building it (segmentation included) is the slow part."""
-    from crawl.archive import Archive
-    from indexer.build import update_index
-
-    data = tmp_path_factory.mktemp("relevance")
-    with Archive(data / "archive.sqlite3") as archive:
-        for article in [*ARTICLES, *RANKING_ARTICLES]:
-            archive.upsert(article, commit=False)
-        archive.commit()
-        update_index(archive, data / "index", data / "segments.sqlite3", workers=1)
-    idx = SearchIndex(data / "index", data / "archive.sqlite3")
+    idx = index_articles(tmp_path_factory.mktemp("relevance"), [*ARTICLES, *RANKING_ARTICLES])
     yield idx
     idx.close()
 

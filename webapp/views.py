@@ -30,10 +30,6 @@ def _index() -> SearchIndex:
     return current_app.extensions["tracuu_index"]
 
 
-def _search(search_request: SearchRequest) -> SearchResponse:
-    return _index().search(search_request)
-
-
 def _request_from_args(per_page: int | None = None) -> SearchRequest:
     """The search the URL asks for; unknown parameters are ignored, bad values raise InvalidParameter."""
     params: dict[str, Any] = dict(request.args)
@@ -65,7 +61,7 @@ def search() -> Any:
     try:
         if not search_params():
             return _home()
-        response = _search(search_request)
+        response = _index().search(search_request)
     except IndexerError:
         return _error_page(503, "Chưa có chỉ mục", NO_INDEX)
     return render_template("search.html", req=search_request, res=response, labels=FACET_LABELS,
@@ -83,7 +79,7 @@ def _home() -> str:
     if cached is not None and time.monotonic() - cached[0] < HOME_TTL:
         newest = cached[1]
     else:
-        newest = _search(SearchRequest(sort="newest", per_page=HOME_NEWEST))
+        newest = _index().search(SearchRequest(sort="newest", per_page=HOME_NEWEST))
         current_app.extensions["tracuu_home"] = (time.monotonic(), newest)
     return render_template("search.html", req=None, res=None, newest=newest, labels=FACET_LABELS)
 
@@ -114,7 +110,7 @@ def api_search() -> Any:
     except InvalidParameter as exc:
         return _api_error(400, str(exc), exc.name)
     try:
-        response = _search(search_request)
+        response = _index().search(search_request)
     except IndexerError:
         return _api_error(503, NO_INDEX)
     return jsonify(response.to_json())
@@ -145,7 +141,7 @@ def feed() -> Any:
     params.update(sort="newest", page="1", per_page=params.get("per_page") or "20")
     try:
         search_request = SearchRequest.from_params(params)
-        response = _search(search_request)
+        response = _index().search(search_request)
     except InvalidParameter as exc:
         return _error_page(400, "Tham số không hợp lệ", str(exc))
     except IndexerError:

@@ -138,11 +138,6 @@ class DemoArticle:
         return first_sentence(self.paragraphs[0]) if self.paragraphs else ""
 
     @property
-    def body_text(self) -> str:
-        """The body as a reader sees it: paragraphs, then the signature line."""
-        return "\n\n".join([*self.paragraphs, self.signature])
-
-    @property
     def etag(self) -> str:
         """A strong validator that changes whenever what the article page says about it changes."""
         payload = json.dumps([self.id, self.category_slug, self.title, self.paragraphs, self.signature,
