@@ -19,6 +19,7 @@ from crawl.archive import Archive, Article
 from indexer import store
 from indexer.analysis import ANALYSIS_VERSION, analyze, words
 from indexer.segcache import SegmentCache
+from indexer.segwriter import FastSegmentWriter
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +258,7 @@ def _rebuild(archive: Archive, index_path: Path, cache: SegmentCache, progress: 
     ix = whoosh_index.open_dir(str(directory))
     total = archive.count()
     _warm_up(cache, archive.hashes().values(), total >= PARALLEL_THRESHOLD and workers > 1)
-    writer = ix.writer(limitmb=128, compound=total < SMALL_SEGMENT)
+    writer = FastSegmentWriter(ix, limitmb=128, compound=total < SMALL_SEGMENT)
     stats.added = _write(directory, writer, archive.iter_articles(), total, cache, stats, progress, workers)
     store.CURRENT_VERSION.write(directory)
     store.swap_in(index_path, directory)
@@ -278,7 +279,7 @@ def _update(archive: Archive, index_path: Path, cache: SegmentCache, progress: P
         return stats
     parallel = len(changed) >= PARALLEL_THRESHOLD and workers > 1
     _warm_up(cache, (in_archive[i] for i in changed), parallel)
-    writer = ix.writer(limitmb=64, compound=_compound(ix, len(changed)))
+    writer = FastSegmentWriter(ix, limitmb=64, compound=_compound(ix, len(changed)))
     try:
         # an update is a delete and an add (what update_document does), deletes first
         for article_id in gone + [i for i in changed if i in in_index]:

@@ -63,13 +63,13 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool
     die_with_parent()
     try:
         from whoosh import index as whoosh_index
-        from whoosh.writing import SegmentWriter
 
         from indexer.build import article_tokens, document
+        from indexer.segwriter import FastSegmentWriter
 
         ix = whoosh_index.open_dir(directory)
         # _lk=False: the parent holds the index's write lock; compound: see build.SMALL_SEGMENT
-        writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=compound)
+        writer = FastSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=compound)
         while True:
             try:
                 job = jobs.get(timeout=5)

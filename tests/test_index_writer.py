@@ -1,0 +1,74 @@
+"""The fast indexing path (TokenField, FastSegmentWriter) writes exactly what stock Whoosh writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.writing import SegmentWriter
+
+from indexer.build import article_tokens
+from indexer.schema import TokenField
+from indexer.segwriter import FastSegmentWriter
+
+TEXTS = [
+    ("Hội nghị tổng kết phong trào thi đua năm 2018", "Sáng 18/01/2019, Trung tâm Khuyến công tổ chức hội nghị "
+     "tổng kết. Hội nghị đã biểu dương 12 tập thể.\nPhòng HC-TH"),
+    ("Thông báo", "Quyết định số 15/2003/QH11 về hòa giải; hoà giải ở cơ sở.\n\nHội nghị hội nghị hội nghị."),
+    ("Một", ""),
+]
+
+
+def _schema(fast: bool) -> Schema:
+    tokens = SpaceSeparatedTokenizer()
+    kind = TokenField if fast else TEXT
+    return Schema(id=ID(stored=True, unique=True),
+                  f=kind(analyzer=tokens, phrase=True, field_boost=2.0),
+                  s=kind(analyzer=tokens, phrase=False))
+
+
+def _postings(directory: Path) -> list[tuple[object, ...]]:
+    """Every posting of every term, with its decoded value, weight and the document's field length."""
+    out = []
+    with whoosh_index.open_dir(str(directory)).reader() as reader:
+        for field in ("f", "s"):
+            for term in reader.lexicon(field):
+                m = reader.postings(field, term)
+                while m.is_active():
+                    doc = m.id()
+                    out.append((field, term, doc, m.weight(), m.value(), reader.doc_field_length(doc, field)))
+                    m.next()
+    return out
+
+
+def _build(directory: Path, fast: bool) -> list[tuple[object, ...]]:
+    directory.mkdir()
+    ix = whoosh_index.create_in(str(directory), _schema(fast))
+    writer = (FastSegmentWriter if fast else SegmentWriter)(ix)
+    for n, (title, body) in enumerate(TEXTS):
+        tokens = article_tokens(title, body)
+        writer.add_document(id=str(n), f=tokens["body_f"], s=tokens["body_s"])
+    writer.commit()
+    return _postings(directory)
+
+
+def test_fast_path_writes_the_same_postings_as_whoosh(tmp_path: Path) -> None:
+    fast, stock = _build(tmp_path / "fast", True), _build(tmp_path / "stock", False)
+    assert len(stock) > 40
+    assert fast == stock
+
+
+def test_token_field_counts_repeats_and_keeps_positions(tmp_path: Path) -> None:
+    postings = _build(tmp_path / "fast", True)
+    hoi = [p for p in postings if p[0] == "f" and p[1] == b"hoi" and p[2] == 1]
+    assert len(hoi) == 1
+    _, _, _, weight, value, length = hoi[0]
+    schema = _schema(True)
+    assert schema["f"].format.decode_frequency(value) == 3
+    assert weight == 3 * 2.0
+    folded = article_tokens(*TEXTS[1])["body_f"].split()
+    assert schema["f"].format.decode_positions(value) == [i for i, t in enumerate(folded) if t == "hoi"]
+    assert folded[-6:] == ["hoi", "nghi"] * 3
+    assert length == len(folded)
