@@ -112,7 +112,11 @@ def fold_text(text: str) -> str:
 
 def codes(text: str) -> list[str]:
     """Document numbers, dates and abbreviations kept whole: "15/2003/qh11", "qđ-ubnd", "18/01/2019"."""
-    return [normalize_text(m.group()).lower() for m in _CODE.finditer(text)]
+    return _codes(normalize_text(text))
+
+
+def _codes(normalized: str) -> list[str]:
+    return [m.group().lower() for m in _CODE.finditer(normalized)]
 
 
 def has_marks(token: str) -> bool:
@@ -135,8 +139,12 @@ def words(text: str) -> list[str]:
     Single syllables are left to the syllable fields. Segmented per paragraph: faster than a whole
     article, and case is kept for the segmenter, which relies on it for names.
     """
+    return _words(normalize_text(text))
+
+
+def _words(normalized: str) -> list[str]:
     out: list[str] = []
-    for paragraph in normalize_text(text).split("\n"):
+    for paragraph in normalized.split("\n"):
         if not paragraph.strip():
             continue
         for token in _segment_paragraph(paragraph):
@@ -157,13 +165,19 @@ class AnalyzedText:
 
 
 def analyze(text: str, *, segment: bool = True) -> AnalyzedText:
-    """Tokens of one text (a title or a body) for every index field."""
-    sylls = syllables(text)
+    """Tokens of one text (a title or a body) for every index field.
+
+    Normalises once and takes syllables, codes and words from that (what syllables(), codes() and
+    words() each do on their own): indexing should cost little more than segmentation.
+    """
+    normalized = normalize_text(text)
+    sylls = [m.group().lower() for m in _SYLLABLE.finditer(normalized)]
+    folds = {s: fold(s) for s in set(sylls)}
     return AnalyzedText(
         exact=" ".join(sylls),
-        folded=" ".join(fold(s) for s in sylls),
-        words=" ".join(words(text)) if segment else "",
-        codes=" ".join(codes(text)),
+        folded=" ".join([folds[s] for s in sylls]),
+        words=" ".join(_words(normalized)) if segment else "",
+        codes=" ".join(_codes(normalized)),
     )
 
 

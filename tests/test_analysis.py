@@ -97,3 +97,19 @@ def test_hostile_queries_parse_to_something_or_nothing(query: str) -> None:
 
 def test_only_stopwords_still_make_clauses() -> None:
     assert [c.syllables for c in parse_query("của các và").clauses] == [["của"], ["các"], ["và"]]
+
+
+def test_codes_of_decomposed_text_are_those_of_composed_text() -> None:
+    text = "Vắc-xin Covid-19: 10.000 liều/ngày, Bà Rịa-Vũng Tàu, Quyết định 15/2003/QĐ-UBND"
+    composed = codes(text)
+    assert "vắc-xin" in composed and "rịa-vũng" in composed and "15/2003/qđ-ubnd" in composed
+    assert codes(unicodedata.normalize("NFD", text)) == composed
+    assert analyze(unicodedata.normalize("NFD", text), segment=False) == analyze(text, segment=False)
+
+
+def test_analyze_agrees_with_the_single_purpose_functions() -> None:
+    text = "Hội nghị tổng kết năm 2018 của Trung tâm Khuyến công; thuỷ lợi, hoà giải (Số 12/QĐ-SCT)."
+    result = analyze(text)
+    assert result.exact.split() == syllables(text)
+    assert result.folded.split() == [fold(s) for s in syllables(text)]
+    assert result.codes.split() == codes(text)

@@ -43,21 +43,33 @@ def _postings(directory: Path) -> list[tuple[object, ...]]:
     return out
 
 
-def _build(directory: Path, fast: bool) -> list[tuple[object, ...]]:
+RUNS: dict[str, int] = {}  # sorted runs spilled to disk, per build
+
+
+def _build(directory: Path, fast: bool, limitmb: float = 128) -> list[tuple[object, ...]]:
     directory.mkdir()
     ix = whoosh_index.create_in(str(directory), _schema(fast))
-    writer = (FastSegmentWriter if fast else SegmentWriter)(ix)
+    writer = (FastSegmentWriter if fast else SegmentWriter)(ix, limitmb=limitmb)
     for n, (title, body) in enumerate(TEXTS):
         tokens = article_tokens(title, body)
         writer.add_document(id=str(n), f=tokens["body_f"], s=tokens["body_s"])
+    RUNS[directory.name] = len(writer.pool.runs)
     writer.commit()
     return _postings(directory)
 
 
 def test_fast_path_writes_the_same_postings_as_whoosh(tmp_path: Path) -> None:
     fast, stock = _build(tmp_path / "fast", True), _build(tmp_path / "stock", False)
+    assert RUNS["fast"] == 0
     assert len(stock) > 40
     assert fast == stock
+
+
+def test_over_the_memory_limit_postings_spill_to_disk_and_come_back_whole(tmp_path: Path) -> None:
+    stock = _build(tmp_path / "stock", False)
+    spilled = _build(tmp_path / "fast", True, limitmb=0.004)  # a few KB: several runs on disk
+    assert RUNS["fast"] >= 2
+    assert spilled == stock
 
 
 def test_token_field_counts_repeats_and_keeps_positions(tmp_path: Path) -> None:
