@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import repeat
-from operator import add, sub
+from operator import add
 from typing import Any
 
 from whoosh import query as Q
@@ -334,28 +334,28 @@ class IndexView:
         return bits & self.live
 
 
+_SHIFT = 32  # a (docnum, position) pair as one int: docnum << _SHIFT | position
+
+
 def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int],
                 memo: dict[tuple[str, str, int], list[int] | None] | None = None) -> list[int]:
     """The docnums among `docs` (ascending) where `words` appear adjacent and in order in `field`.
 
-    `memo` shares the positions read between the phrase checks of one query (pairs share words).
+    Each word's positions become one set of docnum<<32 | (position − its index in the phrase), and
+    the phrase starts are the intersection of those sets: set operations in C over every candidate
+    at once, instead of one small intersection per document (~10x slower for common words, where a
+    phrase has tens of thousands of candidates). `memo` shares the positions read between the
+    phrase checks of one query (pairs share words).
     """
     alive = docs
-    starts: dict[int, set[int]] = {}  # docnum → positions where the phrase may start
+    starts: set[int] | None = None
     for i, w in enumerate(words):
         pos = view.positions(field, w, alive, memo)
-        if i == 0:
-            starts = dict(zip(pos, map(set, pos.values()), strict=True))
-        else:
-            following: dict[int, set[int]] = {}
-            for d, begin in starts.items():
-                here = pos.get(d)
-                if here and (kept := begin.intersection(map(sub, here, repeat(i)))):
-                    following[d] = kept
-            starts = following
-        alive = sorted(starts)
-        if not alive:
-            break
+        keys = {d << _SHIFT | (p - i) for d, found in pos.items() for p in found if p >= i}
+        starts = keys if starts is None else starts & keys
+        if not starts:
+            return []
+        alive = sorted({k >> _SHIFT for k in starts})
     return alive
 
 

@@ -26,7 +26,7 @@ from indexer.segcache import SegmentCache
 log = logging.getLogger(__name__)
 
 BATCH = 40           # articles per job: small enough to balance the load, big enough to amortise pickling
-WORKER_LIMIT_MB = 128  # postings buffered per worker before they spill to disk (segwriter.TermPool): bounds peak memory
+WORKER_LIMIT_MB = 192  # postings buffered per worker before they spill to disk (segwriter.TermPool): bounds peak memory
 
 
 class WorkerError(Exception):

@@ -6,7 +6,8 @@ with a few calls per posting (~700 postings an article). Three changes, each mea
 1. Postings are grouped by term as they arrive (documents come in order, so each term's list is
    already sorted) instead of Whoosh's external sort, which spills sorted runs to disk and merges
    them back with a heap: that alone doubled the writer's CPU on a 2 400-article segment.
-   Past the memory limit it falls back to Whoosh's runs, so memory stays bounded.
+   Past the memory limit the pool goes to disk as a run of one record per term (arrays as bytes),
+   and runs are merged term by term: memory stays bounded at a cost per term, not per posting.
 2. A flush hands each term's postings to Whoosh's posting writer a block at a time, with field
    lengths read once per field; Whoosh checks and appends one posting at a time and reads the
    length column file (a seek and a read) once per posting.
@@ -17,7 +18,10 @@ tests/test_index_writer.py checks that the postings read back equal stock Whoosh
 
 from __future__ import annotations
 
+import heapq
+import marshal
 from array import array
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -71,34 +75,79 @@ class TermPool(PostingPool):
         if self.currentsize > self.limit:
             self._spill()
 
-    def _flat(self) -> list[Posting]:
-        return [(f, t, *p) for (f, t), (docs, weights, values) in self.terms.items()
-                for p in zip(docs, weights, values, strict=True)]
-
     def _spill(self) -> None:
-        """Over the memory limit: hand everything to Whoosh's external sort as one sorted run."""
-        self.current = self._flat()
-        self.terms, self.unsorted = {}, set()
-        self.save()
+        """Over the memory limit: write every term's postings, in term order, as one run on disk.
+
+        A run holds one record per term (its arrays as bytes), so writing and merging runs costs
+        per term, not per posting as Whoosh's sorted runs of posting tuples do.
+        """
+        path, f = self._new_run()
+        try:
+            for key, (docs, weights, values) in self._sorted_terms():
+                marshal.dump((*key, docs.tobytes(), weights.tobytes(), values), f)
+        finally:
+            f.close()
+        self.runs.append(path)
+        self.currentsize = 0
+
+    def _sorted_terms(self) -> Iterator[tuple[tuple[str, bytes], Entry]]:
+        """The pool's terms in order, each removed from memory as it is handed out."""
+        for key in sorted(self.terms):
+            entry = self.terms.pop(key)
+            yield key, (_by_docnum(entry) if key in self.unsorted else entry)
+        self.unsorted = set()
+
+    def _read_run(self, path: str) -> Iterator[tuple[Any, ...]]:
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    yield marshal.load(f)
+                except EOFError:
+                    return
+        finally:
+            f.close()
+            self._remove_run(path)
 
     def iter_postings(self) -> Any:
         """Whoosh's interface: every posting in (field, term, docnum) order."""
-        if self.runs:
-            self.current = self._flat()
-            self.terms, self.unsorted = {}, set()
-            return self.items()
         return ((f, t, *p) for (f, t), entry in self.grouped() for p in zip(*entry, strict=True))
 
-    def grouped(self) -> Any:
-        """((field, term), (docnums, weights, values)) in order, each term's list emptied as it goes."""
-        for key in sorted(self.terms):
-            docs, weights, values = self.terms.pop(key)
-            if key in self.unsorted:
-                order = sorted(range(len(docs)), key=docs.__getitem__)
-                docs = array("I", [docs[i] for i in order])
-                weights = array("f", [weights[i] for i in order])
-                values = [values[i] for i in order]
-            yield key, (docs, weights, values)
+    def grouped(self) -> Iterator[tuple[tuple[str, bytes], Entry]]:
+        """((field, term), (docnums, weights, values)) in order, from memory and the runs on disk.
+
+        Runs are written in document order, so a term's postings are its runs' postings one after
+        the other (sorted again only if documents arrived out of order).
+        """
+        if not self.runs:
+            yield from self._sorted_terms()
+            return
+        if self.terms:
+            self._spill()
+        runs, self.runs = self.runs, []
+        streams = [((r[0], r[1], i, r) for r in self._read_run(path)) for i, path in enumerate(runs)]
+        key: tuple[str, bytes] | None = None
+        docs, weights, values = array("I"), array("f"), []
+        ordered = True
+        for fieldname, text, _run, record in heapq.merge(*streams):
+            if (fieldname, text) != key:
+                if key is not None:
+                    yield key, (docs, weights, values) if ordered else _by_docnum((docs, weights, values))
+                key, docs, weights, values, ordered = (fieldname, text), array("I"), array("f"), [], True
+            first = len(docs)
+            docs.frombytes(record[2])
+            weights.frombytes(record[3])
+            values.extend(record[4])
+            if first and docs[first] < docs[first - 1]:
+                ordered = False
+        if key is not None:
+            yield key, (docs, weights, values) if ordered else _by_docnum((docs, weights, values))
+
+
+def _by_docnum(entry: Entry) -> Entry:
+    docs, weights, values = entry
+    order = sorted(range(len(docs)), key=docs.__getitem__)
+    return array("I", [docs[i] for i in order]), array("f", [weights[i] for i in order]), [values[i] for i in order]
 
 
 class _Lengths:
@@ -192,10 +241,7 @@ class FastSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         lengths = _Lengths(pdr) if pdr else None
-        if self.pool.runs:  # spilled: Whoosh's merge of its sorted runs, posting by posting
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        else:
-            self._write_grouped(lengths)
+        self._write_grouped(lengths)
         self.fieldwriter.close()
         if pdr:
             pdr.close()

@@ -26,6 +26,7 @@ QUERIES = [
     "hội nghị tổng kết", "hoi nghi tong ket", "hoi nghi", "công", "cong tac", "thủy lợi", "thuỷ lợi",
     '"hội nghị"', '"tong ket"', "title:hội nghị", 'title:"hội nghị"', "hội nghị -khen", '-"tổng kết" hội',
     "của và các", "15/2003/QH11", "hoà giải cơ sở", "nghị tổng", "khen thưởng năm 2021", "xyzzy",
+    '"hoi nghi tong ket"', '"nghị hội"', '"hội hội"', '"tổng kết" "hội nghị"',
 ]
 FILTERS: list[dict[str, Any]] = [{}, {"year": "2021"}, {"department": "Văn phòng"},
                                  {"date_from": "2021-01-01", "date_to": "2021-12-31"}]
