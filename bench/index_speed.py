@@ -225,7 +225,28 @@ def build_scale(n: int, workers: int, rebuild: bool) -> Path:
           f"{built.get('cpu', 0):.0f} s CPU, i.e. {built.get('cpu', 0) / built['workers'] / 60:.1f} min on "
           f"{built['workers']} idle cores; {built.get('load', '')} at the end), "
           f"peak memory {mb(built['peak_pss'])} (goal < 1 GB), index {mb(built['size'])}")
+    floor_sample(data, workers)
     return data
+
+
+def floor_sample(data: Path, workers: int, every: int = 20) -> None:
+    """The scale-up's segmentation floor, from every `every`-th article (the whole would take ~12 min)."""
+    with Archive(data / "archive.sqlite3") as archive:
+        items = [(a.title, a.body) for i, a in enumerate(archive.iter_articles()) if i % every == 0]
+        total = archive.count()
+    words("Hà Nội")
+    started, cpu = time.perf_counter(), cpu_seconds()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        sum(pool.imap_unordered(_segment, items, chunksize=8))
+        pool.close()
+        pool.join()
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    built = json.loads((data / "build.json").read_text())
+    scale = total / len(items)
+    print(f"  segmentation floor of the scale-up, from a 1/{every} sample ({len(items)} articles): "
+          f"{wall * scale:.0f} s wall, {cpu * scale:.0f} s CPU for all {total}; the build took "
+          f"{built['seconds'] / (wall * scale):.2f}x that wall, {built.get('cpu', 0) / (cpu * scale):.2f}x CPU "
+          f"({load()})")
 
 
 def latencies(index: SearchIndex) -> list[float]:
