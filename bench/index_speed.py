@@ -123,9 +123,8 @@ def _segment(item: tuple[str, str]) -> int:
     return len(words(title)) + len(words(body))
 
 
-def segmentation_floor(archive: Archive, workers: int) -> tuple[float, float]:
-    """Wall and CPU seconds to segment every article (underthesea only) on `workers` processes."""
-    items = [(a.title, a.body) for a in archive.iter_articles()]
+def segmentation_floor(items: list[tuple[str, str]], workers: int) -> tuple[float, float]:
+    """Wall and CPU seconds to segment (title, body) pairs (underthesea only) on `workers` processes."""
     words("Hà Nội")  # loaded before the fork, as the indexer does
     started, cpu = time.perf_counter(), cpu_seconds()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -154,8 +153,9 @@ def bench_corpus(workers: int, repeat: int) -> None:
     n = archive.count()
     print(f"corpus: {n} articles, {chars / 1e6:.1f} M characters, {workers} workers, {repeat} runs of each")
     floors, fulls = [], []
+    items = [(a.title, a.body) for a in archive.iter_articles()]
     for run in range(1, repeat + 1):
-        floor, floor_cpu = segmentation_floor(archive, workers)
+        floor, floor_cpu = segmentation_floor(items, workers)
         floors.append((floor, floor_cpu))
         print(f"  run {run}: segmentation only (floor): {floor:7.1f} s wall, {floor_cpu:7.1f} s CPU "
               f"({chars / floor / 1e3:,.0f} K chars/s; {load()})")
@@ -234,13 +234,7 @@ def floor_sample(data: Path, workers: int, every: int = 20) -> None:
     with Archive(data / "archive.sqlite3") as archive:
         items = [(a.title, a.body) for i, a in enumerate(archive.iter_articles()) if i % every == 0]
         total = archive.count()
-    words("Hà Nội")
-    started, cpu = time.perf_counter(), cpu_seconds()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        sum(pool.imap_unordered(_segment, items, chunksize=8))
-        pool.close()
-        pool.join()
-    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    wall, cpu = segmentation_floor(items, workers)
     built = json.loads((data / "build.json").read_text())
     scale = total / len(items)
     print(f"  segmentation floor of the scale-up, from a 1/{every} sample ({len(items)} articles): "

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.build import article_tokens
 from indexer.schema import TokenField
-from indexer.segwriter import FastSegmentWriter
+from indexer.segwriter import FastSegmentWriter, TermPool
 
 TEXTS = [
     ("Hội nghị tổng kết phong trào thi đua năm 2018", "Sáng 18/01/2019, Trung tâm Khuyến công tổ chức hội nghị "
@@ -84,3 +86,17 @@ def test_token_field_counts_repeats_and_keeps_positions(tmp_path: Path) -> None:
     assert schema["f"].format.decode_positions(value) == [i for i, t in enumerate(folded) if t == "hoi"]
     assert folded[-6:] == ["hoi", "nghi"] * 3
     assert length == len(folded)
+
+
+@pytest.mark.parametrize("limitmb", [128, 0.0002], ids=["in-memory", "spilled-each-time"])
+def test_pool_hands_out_terms_in_order_and_documents_sorted(tmp_path: Path, limitmb: float) -> None:
+    """Merging segments can add documents out of order; the pool sorts them, on disk or not."""
+    pool = TermPool(FileStorage(str(tmp_path)), None, limitmb=limitmb)
+    for docnum in (5, 1, 9, 3):
+        pool.add(("f", b"x", docnum, float(docnum), b"v%d" % docnum))
+    pool.add(("f", b"a", 2, 1.0, b""))
+    pool.add(("e", b"z", 7, 1.0, b""))
+    assert (len(pool.runs) >= 5) == (limitmb < 1)
+    got = [(f, t, d, w, v) for f, t, d, w, v in pool.iter_postings()]
+    assert got == [("e", b"z", 7, 1.0, b""), ("f", b"a", 2, 1.0, b""),
+                   *[("f", b"x", d, float(d), b"v%d" % d) for d in (1, 3, 5, 9)]]
