@@ -26,7 +26,9 @@ from indexer.segcache import SegmentCache
 log = logging.getLogger(__name__)
 
 BATCH = 40           # articles per job: small enough to balance the load, big enough to amortise pickling
-WORKER_LIMIT_MB = 192  # postings buffered per worker before they spill to disk (segwriter.TermPool): bounds peak memory
+WORKER_LIMIT_MB = 112  # postings buffered per worker before they spill to disk (segwriter.TermPool): bounds memory.
+# 192 spilled half as often but built the 100 000-article index no faster (1109 s against 1103 s) and peaked
+# at 825 MB against 622 MB.
 
 
 class WorkerError(Exception):
