@@ -118,6 +118,15 @@ def disk_size(path: Path) -> int:
     return sum(f.stat().st_size for f in real.iterdir() if f.is_file())
 
 
+def no_index(data: Path) -> None:
+    """Remove the index, its generations and the segment cache under `data`: the next build starts from nothing."""
+    shutil.rmtree(data / "index", ignore_errors=True)
+    for leftover in data.glob("index-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for suffix in ("", "-wal", "-shm"):  # a stale WAL beside a new file could serve old entries
+        (data / f"segments.sqlite3{suffix}").unlink(missing_ok=True)
+
+
 def _segment(item: tuple[str, str]) -> int:
     title, body = item
     return len(words(title)) + len(words(body))
@@ -159,10 +168,7 @@ def bench_corpus(workers: int, repeat: int) -> None:
         floors.append((floor, floor_cpu))
         print(f"  run {run}: segmentation only (floor): {floor:7.1f} s wall, {floor_cpu:7.1f} s CPU "
               f"({chars / floor / 1e3:,.0f} K chars/s; {load()})")
-        shutil.rmtree(data / "index", ignore_errors=True)
-        for leftover in data.glob("index-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        (data / "segments.sqlite3").unlink(missing_ok=True)
+        no_index(data)
         with PeakMemory() as mem:
             started, cpu = time.perf_counter(), cpu_seconds()
             stats = update_index(archive, data / "index", data / "segments.sqlite3", workers=workers)
@@ -203,10 +209,7 @@ def build_scale(n: int, workers: int, rebuild: bool) -> Path:
             build_scaleup(n, source)
         data.mkdir(parents=True, exist_ok=True)
         import_jsonl(source, data).close()
-        shutil.rmtree(data / "index", ignore_errors=True)
-        for leftover in data.glob("index-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        (data / "segments.sqlite3").unlink(missing_ok=True)
+        no_index(data)
         print(f"building the {n}-article index (once; reused by later runs) ...", flush=True)
         proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "-q", "--data-dir", str(data), "index"],
                                 cwd=ROOT, env={**os.environ, "TRACUU_INDEX_WORKERS": str(workers)})

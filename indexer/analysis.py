@@ -91,7 +91,11 @@ def fold(token: str) -> str:
 
 def syllables(text: str) -> list[str]:
     """Lower-cased, tone-normalised syllables (letters and digits), in order."""
-    return [normalize_syllable(m.group()).lower() for m in _SYLLABLE.finditer(nfc(text))]
+    return _syllables(normalize_text(text))
+
+
+def _syllables(normalized: str) -> list[str]:
+    return [m.group().lower() for m in _SYLLABLE.finditer(normalized)]
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +175,7 @@ def analyze(text: str, *, segment: bool = True) -> AnalyzedText:
     words() each do on their own): indexing should cost little more than segmentation.
     """
     normalized = normalize_text(text)
-    sylls = [m.group().lower() for m in _SYLLABLE.finditer(normalized)]
+    sylls = _syllables(normalized)
     folds = {s: fold(s) for s in set(sylls)}
     return AnalyzedText(
         exact=" ".join(sylls),

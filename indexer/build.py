@@ -48,12 +48,17 @@ class IndexStats:
     total: int = 0
 
 
-def article_tokens(title: str, body: str) -> dict[str, str]:
-    """Every analysed field of one article, as Whoosh will receive them."""
-    t, b = analyze(title), analyze(body)
+def article_tokens(title: str, body: str, words: str | None = None) -> dict[str, str]:
+    """Every analysed field of one article, as Whoosh will receive them.
+
+    `words`: the article's segmented words from the cache, if it has them; segmentation is skipped.
+    """
+    segment = words is None
+    t, b = analyze(title, segment=segment), analyze(body, segment=segment)
     return {
         "title_f": t.folded, "title_s": t.exact, "body_f": b.folded, "body_s": b.exact,
-        "words": f"{t.words} {b.words}".strip(), "codes": f"{t.codes} {b.codes}".strip(),
+        "words": f"{t.words} {b.words}".strip() if words is None else words,
+        "codes": f"{t.codes} {b.codes}".strip(),
     }
 
 
@@ -97,10 +102,11 @@ def analysed_documents(articles: Iterable[Article], cache: SegmentCache,
     def flush() -> Iterator[dict[str, object]]:
         cached = cache.get_many(a.content_hash for a in batch)
         for article in batch:
-            tokens = cached.get(article.content_hash)
-            if tokens is None:
-                tokens = cached[article.content_hash] = article_tokens(article.title, article.body)
-                cache.put(article.content_hash, tokens)
+            known = cached.get(article.content_hash)
+            tokens = article_tokens(article.title, article.body, known)
+            if known is None:
+                cached[article.content_hash] = tokens["words"]
+                cache.put(article.content_hash, tokens["words"])
                 stats.analysed += 1
             yield document(article, tokens)
         cache.commit()

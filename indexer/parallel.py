@@ -51,13 +51,13 @@ def die_with_parent() -> None:
 @dataclass
 class Job:
     articles: list[Article]
-    cached: dict[str, dict[str, str]]  # content hash → tokens, for the articles the cache already had
+    cached: dict[str, str]  # content hash → segmented words, for the articles the cache already had
 
 
 @dataclass
 class Done:
     count: int
-    fresh: dict[str, dict[str, str]] = field(default_factory=dict)  # newly segmented, for the cache
+    fresh: dict[str, str] = field(default_factory=dict)  # newly segmented words, for the cache
 
 
 def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool) -> None:
@@ -83,9 +83,10 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool
                 break
             done = Done(count=len(job.articles))
             for article in job.articles:
-                tokens = job.cached.get(article.content_hash) or done.fresh.get(article.content_hash)
-                if tokens is None:
-                    tokens = done.fresh[article.content_hash] = article_tokens(article.title, article.body)
+                known = job.cached.get(article.content_hash, done.fresh.get(article.content_hash))
+                tokens = article_tokens(article.title, article.body, known)
+                if known is None:
+                    done.fresh[article.content_hash] = tokens["words"]
                 writer.add_document(**document(article, tokens))
             results.put(done)
         if writer._added:
@@ -117,8 +118,8 @@ class WorkerPool:
 
     def _handle(self, message: Any) -> None:
         if isinstance(message, Done):
-            for key, tokens in message.fresh.items():
-                self.cache.put(key, tokens)
+            for key, words in message.fresh.items():
+                self.cache.put(key, words)
             if time.monotonic() - self.committed > 2:  # a killed job keeps what it segmented
                 self.cache.commit()
                 self.committed = time.monotonic()

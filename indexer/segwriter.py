@@ -151,7 +151,8 @@ def _by_docnum(entry: Entry) -> Entry:
 
 
 class _Lengths:
-    """Field lengths of the segment's documents, one list per field, read on first use."""
+    """Field lengths of the segment's documents, one list per field, read on first use (Whoosh reads the
+    column once per posting)."""
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
@@ -167,10 +168,6 @@ class _Lengths:
                 # as Whoosh's doc_field_length: a zero byte (no length stored) reads as None
                 self.tables[fieldname] = [byte_to_length(b) if b else None for b in column]
         return self.tables[fieldname]
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        table = self.table(fieldname)
-        return default if table is None else table[docnum]
 
 
 def _add_term(postwriter: Any, docs: array[int], weights: array[float], values: list[bytes],
