@@ -2,6 +2,8 @@
 
 1. The real corpus (../shared/corpus/articles.jsonl): segmentation only (the floor, on all cores),
    then a full index from an empty cache; their ratio, articles/s, size on disk, peak memory.
+   The floor is our segmenter (indexer/segmenter.py); underthesea's own word_tokenize, which gives the
+   same words several times more slowly, is timed once as a reference.
 2. The 100 000-article scale-up (bench/scaleup.py), built once under bench/out/index/ and reused: its
    build time and peak memory; then 10 new articles through `tracuu index` (a real process): the time
    until an open SearchIndex finds them, and search latency right before and right after.
@@ -32,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from scaleup import CORPUS, build_scaleup  # noqa: E402
 
 from crawl.archive import Archive, import_archive  # noqa: E402
-from indexer.analysis import words  # noqa: E402
+from indexer.analysis import normalize_text, words  # noqa: E402
 from indexer.build import update_index  # noqa: E402
 from indexer.search import SearchIndex, SearchRequest  # noqa: E402
 
@@ -132,12 +134,20 @@ def _segment(item: tuple[str, str]) -> int:
     return len(words(title)) + len(words(body))
 
 
-def segmentation_floor(items: list[tuple[str, str]], workers: int) -> tuple[float, float]:
-    """Wall and CPU seconds to segment (title, body) pairs (underthesea only) on `workers` processes."""
+def _segment_underthesea(item: tuple[str, str]) -> int:
+    """What indexer.analysis did before indexer/segmenter.py: underthesea's word_tokenize per paragraph."""
+    from underthesea import word_tokenize
+
+    return sum(len(word_tokenize(p)) for text in item for p in normalize_text(text).split("\n") if p.strip())
+
+
+def segmentation_floor(items: list[tuple[str, str]], workers: int, underthesea: bool = False) -> tuple[float, float]:
+    """Wall and CPU seconds to segment (title, body) pairs (segmentation only) on `workers` processes;
+    with `underthesea`, through underthesea's own word_tokenize (the same words, more slowly)."""
     words("Hà Nội")  # loaded before the fork, as the indexer does
     started, cpu = time.perf_counter(), cpu_seconds()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        sum(pool.imap_unordered(_segment, items, chunksize=8))
+        sum(pool.imap_unordered(_segment_underthesea if underthesea else _segment, items, chunksize=8))
         pool.close()
         pool.join()
     return time.perf_counter() - started, cpu_seconds() - cpu
@@ -163,6 +173,9 @@ def bench_corpus(workers: int, repeat: int) -> None:
     print(f"corpus: {n} articles, {chars / 1e6:.1f} M characters, {workers} workers, {repeat} runs of each")
     floors, fulls = [], []
     items = [(a.title, a.body) for a in archive.iter_articles()]
+    reference, reference_cpu = segmentation_floor(items, workers, underthesea=True)
+    print(f"  reference: underthesea's word_tokenize alone: {reference:7.1f} s wall, {reference_cpu:7.1f} s CPU "
+          f"({chars / reference / 1e3:,.0f} K chars/s; {load()})")
     for run in range(1, repeat + 1):
         floor, floor_cpu = segmentation_floor(items, workers)
         floors.append((floor, floor_cpu))
@@ -183,6 +196,8 @@ def bench_corpus(workers: int, repeat: int) -> None:
     print(f"  median: floor {floor:.1f} s wall / {floor_cpu:.1f} s CPU, full index {full:.1f} s wall / "
           f"{full_cpu:.1f} s CPU; ratio to the floor {full / floor:.2f} wall, {full_cpu / floor_cpu:.2f} CPU "
           f"(goal <= 1.3)")
+    print(f"  full index against underthesea's word_tokenize alone: {full / reference:.2f} wall, "
+          f"{full_cpu / reference_cpu:.2f} CPU")
     print(f"  index on disk: {mb(disk_size(data / 'index'))}")
     started, cpu = time.perf_counter(), cpu_seconds()
     update_index(archive, data / "index", data / "segments.sqlite3", rebuild=True, workers=workers)

@@ -1,0 +1,225 @@
+"""Word segmentation with underthesea's own CRF model, scored here instead of through feature strings.
+
+underthesea's `word_tokenize` has Rust build 43 feature strings per syllable ("T[-1,0].lower=hội nghị"),
+hand them to Python as lists and back to Rust to be looked up: ~80% of its time, and segmentation is
+most of indexing's. The model itself is a CRFsuite file (two labels, 50 000 attributes). Reading its
+weights lets each distinct syllable, pair and triple be scored once and cached, then summed per position.
+
+The result is underthesea's: the same tokenizer, features (their values checked against underthesea's
+featurizer), weights and Viterbi. tests/test_segmenter.py compares the output with `word_tokenize`.
+When the installed model is not the one this was written for, `segment` simply calls `word_tokenize`.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# The feature templates of underthesea's ws_crf_vlsp2013 model, in its order: (first, last, function).
+_TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?$")
+_CACHE_LIMIT = 300_000  # entries per span width: ~60 MB at most, cleared when full
+
+
+def _read_cqdb(data: bytes, start: int) -> list[str]:
+    """The strings of a CRFsuite constant quark database, by id (CRFsuite's cqdb.c layout)."""
+    if data[start:start + 4] != b"CQDB":
+        raise ValueError("not a CQDB chunk")
+    _size, _flag, _order, count, backward = struct.unpack_from("<5I", data, start + 4)
+    out = []
+    for (offset,) in struct.iter_unpack("<I", data[start + backward:start + backward + 4 * count]):
+        _id, size = struct.unpack_from("<2I", data, start + offset)
+        out.append(data[start + offset + 8:start + offset + 8 + size - 1].decode("utf-8"))
+    return out
+
+
+@dataclass(frozen=True)
+class CrfModel:
+    """A two-label CRFsuite model: per attribute string its (label 0, label 1) weights, and transitions."""
+
+    labels: tuple[str, ...]
+    state: dict[str, tuple[float, float]]
+    transition: tuple[tuple[float, float], tuple[float, float]]
+
+
+def read_crfsuite(path: Path) -> CrfModel:
+    """Parse a CRFsuite "lCRF" model file (the layout of CRFsuite's crf1d_model.c)."""
+    data = path.read_bytes()
+    if data[:4] != b"lCRF" or data[8:12] != b"FOMC":
+        raise ValueError(f"{path} is not a CRFsuite model")
+    _n, n_labels, _n_attrs, off_features, off_labels, off_attrs = struct.unpack_from("<6I", data, 16)
+    labels = _read_cqdb(data, off_labels)
+    if n_labels != 2 or len(labels) != 2:
+        raise ValueError("only two-label models are supported")
+    attrs = _read_cqdb(data, off_attrs)
+    if data[off_features:off_features + 4] != b"FEAT":
+        raise ValueError("no feature chunk")
+    (count,) = struct.unpack_from("<I", data, off_features + 8)
+    state: dict[str, list[float]] = {}
+    trans = [[0.0, 0.0], [0.0, 0.0]]
+    body = data[off_features + 12:off_features + 12 + 20 * count]
+    for kind, src, dst, weight in struct.iter_unpack("<3Id", body):
+        if kind == 0:
+            state.setdefault(attrs[src], [0.0, 0.0])[dst] += weight
+        else:
+            trans[src][dst] += weight
+    pairs = {k: (v[0], v[1]) for k, v in state.items()}
+    return CrfModel(tuple(labels), pairs, ((trans[0][0], trans[0][1]), (trans[1][0], trans[1][1])))
+
+
+def _title(text: str) -> str:
+    """underthesea_core's istitle: every space-separated part starts with a character upper() keeps."""
+    return str(all(p[:1].upper() == p[:1] for p in text.split(" ")))
+
+
+class Segmenter:
+    """underthesea's word segmentation, answered from per-span weight caches."""
+
+    def __init__(self, model: CrfModel, templates: list[str], dictionary: set[str]) -> None:
+        self.dictionary = dictionary
+        self.begin = model.labels.index("B-W")
+        self.inside = 1 - self.begin
+        self.transition = model.transition
+        # For each span width: offsets, and per offset [(function, weights by value)].
+        self.groups: dict[int, dict[int, list[tuple[str, dict[str, tuple[float, float]]]]]] = {}
+        self.edges: dict[int, dict[int, tuple[float, float]]] = {}
+        for template in templates:
+            match = _TEMPLATE.match(template)
+            if match is None:
+                raise ValueError(f"unknown feature template {template!r}")
+            first = int(match.group(1))
+            width = int(match.group(2)) - first + 1 if match.group(2) else 1
+            prefix = template + "="
+            table = {k[len(prefix):]: w for k, w in model.state.items() if k.startswith(prefix)}
+            self.groups.setdefault(width, {}).setdefault(first, []).append((match.group(3) or "", table))
+        for width, offsets in self.groups.items():
+            self.edges[width] = {
+                first: tuple(self._lean(t.get(edge) for _f, t in functions) for edge in ("BOS", "EOS"))
+                for first, functions in offsets.items()
+            }
+        self.caches: dict[int, dict[tuple[str, ...], tuple[float, ...]]] = {w: {} for w in self.groups}
+        from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
+        from underthesea.pipeline.word_tokenize import regex_tokenize
+
+        # The tokenizer's own pattern: each alternative is one named group spanning the whole match.
+        self.pattern = re.compile("(" + "|".join(regex_tokenize.regex_patterns) + ")", re.VERBOSE | re.UNICODE)
+        self.normalize_characters = normalize_characters_in_text
+        self.normalized: dict[str, str] = {}
+
+    def _span(self, width: int, span: tuple[str, ...]) -> tuple[float, ...]:
+        """How much more one span of syllables favours "inside a word" at each offset (cached)."""
+        text = " ".join(span)
+        low = text.lower()
+        values = {
+            "": text,
+            "lower": low,
+            "isdigit": str(text.isascii() and text.isdigit()),
+            "istitle": _title(text),
+            "is_in_dict": str(low in self.dictionary),
+        }
+        out = tuple(
+            self._lean(table.get(values[f]) for f, table in functions) for functions in self.groups[width].values()
+        )
+        cache = self.caches[width]
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[span] = out
+        return out
+
+    def _lean(self, weights) -> float:
+        """Weight of "inside" minus weight of "begins": the Viterbi below needs only that difference."""
+        lean = 0.0
+        for w in weights:
+            if w is not None:
+                lean += w[self.inside] - w[self.begin]
+        return lean
+
+    def tags(self, tokens: list[str]) -> list[bool]:
+        """For each token, True when it begins a word (Viterbi over the two labels)."""
+        n = len(tokens)
+        if n == 0:
+            return []
+        columns = []
+        for width, offsets in self.groups.items():
+            cache = self.caches[width]
+            spans = [tuple(tokens[j:j + width]) for j in range(n - width + 1)]
+            weights = [cache.get(s) or self._span(width, s) for s in spans]
+            edges = self.edges[width]
+            for k, first in enumerate(offsets):
+                bos, eos = edges[first]
+                lo, hi = max(0, -first), min(n, n - width - first + 1)
+                if lo < hi:
+                    columns.append([bos] * lo + [w[k] for w in weights[lo + first:hi + first]] + [eos] * (n - hi))
+                else:  # a sentence shorter than the span: every position is at an edge
+                    columns.append([bos if i + first < 0 else eos for i in range(n)])
+        lean = list(map(sum, zip(*columns, strict=True)))
+        (t_bb, t_bi), (t_ib, t_ii) = self._transitions()
+        back: list[tuple[bool, bool]] = []
+        b, i = 0.0, lean[0]  # best path ending in "begins" / "inside", less a shared constant
+        for d in lean[1:]:
+            bb, ib, bi, ii = b + t_bb, i + t_ib, b + t_bi, i + t_ii
+            back.append((bb >= ib, bi >= ii))
+            b, i = max(bb, ib), max(bi, ii) + d
+        begins = b >= i
+        path = [begins]
+        for from_b_into_b, from_b_into_i in reversed(back):
+            begins = from_b_into_b if begins else from_b_into_i
+            path.append(begins)
+        path.reverse()
+        return path
+
+    def _transitions(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Transition weights ordered (begins, inside) × (begins, inside)."""
+        t = self.transition
+        o = (self.begin, self.inside)
+        return ((t[o[0]][o[0]], t[o[0]][o[1]]), (t[o[1]][o[0]], t[o[1]][o[1]]))
+
+    def segment(self, paragraph: str) -> list[str]:
+        """Words of a paragraph, as underthesea's word_tokenize(paragraph) returns them."""
+        tokens = self.tokenize(paragraph)
+        out: list[str] = []
+        for token, begins in zip(tokens, self.tags(tokens), strict=True):
+            if begins or not out:
+                out.append(token)
+            else:
+                out[-1] += " " + token
+        return out
+
+    def tokenize(self, text: str) -> list[str]:
+        """underthesea's regex tokenizer, with each token's normalisation remembered."""
+        from underthesea.pipeline.text_normalize.token_normalize import token_normalize
+
+        normalized = self.normalized
+        tokens = [m.group() for m in self.pattern.finditer(self.normalize_characters(text))]
+        out = []
+        for token in tokens:
+            norm = normalized.get(token)
+            if norm is None:
+                if len(normalized) >= _CACHE_LIMIT:
+                    normalized.clear()
+                norm = normalized[token] = token_normalize(token, use_character_normalize=True)
+            out.append(norm)
+        return out
+
+
+def model_dir() -> Path:
+    """Where underthesea keeps the word segmentation model this module was written for."""
+    import underthesea.pipeline.word_tokenize as word_tokenize
+
+    return Path(word_tokenize.__file__).parent / "models" / "ws_crf_vlsp2013_20230727"
+
+
+@lru_cache(maxsize=1)
+def default_segmenter() -> Segmenter | None:
+    """The segmenter for underthesea's installed model, or None when it is not the known one."""
+    import joblib
+
+    base = model_dir()
+    try:
+        templates = joblib.load(base / "features.bin")
+        dictionary = joblib.load(base / "dictionary.bin")
+        return Segmenter(read_crfsuite(base / "models.bin"), list(templates), set(dictionary))
+    except (OSError, ValueError):
+        return None
