@@ -50,12 +50,12 @@ def test_same_words_as_underthesea_on_our_texts(fast: segmenter.Segmenter) -> No
 
 
 def test_same_words_after_the_caches_are_cleared(fast: segmenter.Segmenter, monkeypatch) -> None:
-    monkeypatch.setattr(segmenter, "_CACHE_LIMIT", 3)  # every few spans the caches start over
-    for cache in fast.caches.values():
+    monkeypatch.setattr(segmenter, "_CACHE_LIMITS", {1: 3, 2: 3, 3: 3})  # every few spans the caches start over
+    for cache in [*fast.caches.values(), *fast.older.values()]:
         cache.clear()
     paragraphs = _paragraphs([f"{a.title}\n{a.body}" for a in ARTICLES[:5]])
     assert [fast.segment(p) for p in paragraphs] == [word_tokenize(p) for p in paragraphs]
-    assert all(len(cache) <= 3 for cache in fast.caches.values())
+    assert all(len(cache) <= 3 for caches in (fast.caches, fast.older) for cache in caches.values())
 
 
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared/corpus is absent (real articles to compare on)")
