@@ -60,11 +60,15 @@ def bits_weight(bits: int) -> int:
 
 LEAF_BITS_BYTES = 48 << 20       # local term bitsets, all segments together
 LEAF_POSTINGS_BYTES = 128 << 20  # local postings of terms (12 bytes each: int32 docnum, float64 weight)
-LEAF_BLOCKS = 4096               # decoded blocks of positions (128 postings each)
+LEAF_KEYS_BYTES = 128 << 20      # position keys of decoded blocks (8 bytes a position)
 
 
 def postings_weight(dw: tuple[Any, Any]) -> int:
     return 12 * len(dw[0]) + 64
+
+
+def keys_weight(keys: Any) -> int:
+    return 8 * len(keys) + 64
 
 
 def segment_id(leaf: Any) -> str | None:
@@ -83,7 +87,7 @@ class LeafData:
         self._tables: dict[tuple[Any, ...], Any] = {}  # whole-segment tables: columns, lengths, lexicons
         self.postings = LRU(LEAF_POSTINGS_BYTES, postings_weight)  # (segment, field, text) → arrays
         self.bits = LRU(LEAF_BITS_BYTES, bits_weight)              # (segment, field, text) → local bitset
-        self.blocks = LRU(LEAF_BLOCKS)                             # (segment, field, word, block) → positions
+        self.blocks = LRU(LEAF_KEYS_BYTES, keys_weight)            # (segment, field, word, block) → position keys
 
     def table(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         """A whole-segment table (key starts with the segment id), built once while the segment lives."""

@@ -17,14 +17,14 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import repeat
-from operator import add
+from itertools import chain, repeat
+from operator import add, rshift
 from typing import Any
 
 from whoosh import query as Q
 
-from indexer.leafdata import LRU, LeafData, bits_weight, column_values, exact_variants, segment_id
-from indexer.postings import BlockIndex, leaf_matcher, posting_blocks
+from indexer.leafdata import LRU, LeafData, bits_weight, column_values, exact_variants, keys_weight, segment_id
+from indexer.postings import KEY_SHIFT, BlockIndex, leaf_matcher, posting_blocks
 from indexer.schema import FACETS
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 
 SCORE_CACHE_BYTES = 384 << 20  # BM25F scores per term (dense arrays or sparse dicts): ~400 common terms at 100 000
 BLOCK_INDEXES = 4096           # block start tables of terms read for positions
 POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query's matching and its ranking
-BLOCK_CACHE = 4096      # blocks of positions (128 postings each), decoded posting by posting on use
+BLOCK_CACHE_BYTES = 32 << 20  # position keys of blocks, for an index whose segments have no id
 
 # bit offsets set in each byte value: turning a bitset into docnums without testing every bit
 _BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
@@ -97,7 +97,7 @@ class IndexView:
         self._phrases = LRU(BITS_CACHE_BYTES // 4, bits_weight)
         self._blocks = LRU(BLOCK_INDEXES)
         self._postings = LRU(POSTINGS_CACHE, lambda dw: len(dw[0]) + 16)  # composed over segments
-        self._decoded = LRU(BLOCK_CACHE)
+        self._decoded = LRU(BLOCK_CACHE_BYTES, keys_weight)
         self._lock = threading.Lock()
         self._variants: dict[str, list[dict[str, list[str]]]] = {}
         self._facet_bits: dict[str, dict[str, int]] = {}
@@ -258,40 +258,26 @@ class IndexView:
         return self._terms.get(key, build)
 
     # -- phrases ----------------------------------------------------------------------------
-    def positions(self, field: str, word: str, docs: list[int],
-                  memo: dict[tuple[str, str, int], list[int] | None] | None = None) -> dict[int, list[int]]:
-        """Positions of a word in the given docnums (ascending), from positional posting blocks.
+    def position_keys(self, field: str, word: str, docs: list[int]) -> list[Iterable[int]]:
+        """Position keys (global docnum << 32 | position) of a word, from the blocks holding the given
+        docnums (ascending): a superset of their keys, which the caller intersects.
 
-        Decoded blocks are cached per generation: unpickling a block of positions is the dominant cost
-        of a phrase check, and the documents checked by one query are checked again by the next.
+        Decoded blocks are cached per segment: the documents one query checks, the next one checks again.
         """
-        out: dict[int, list[int]] = {}
+        out: list[Iterable[int]] = []
         i = 0
         for index, (leaf, offset) in enumerate(self.leaves):
             end = offset + leaf.doc_count_all()
             start_i = i
-            while i < len(docs) and docs[i] < end:
-                i += 1
+            i = bisect_left(docs, end, i)
             if start_i == i or (field, word) not in leaf:
                 continue
             segment = self.segments[index]
             blocks = self._blocks.get(("b", index, field, word),
                                       lambda leaf=leaf, segment=segment: BlockIndex(leaf, field, word, segment))
-            decoded = self.data.blocks if segment is not None else self._decoded
-            wanted = docs[start_i:i]
-            if memo is not None:
-                known = [d for d in wanted if (field, word, d) in memo]
-                for d in known:
-                    if (found := memo[(field, word, d)]) is not None:
-                        out[d] = found
-                wanted = [d for d in wanted if (field, word, d) not in memo] if known else wanted
-            found_here = blocks.lookup([d - offset for d in wanted], decoded)
-            for d in wanted:
-                found = found_here.get(d - offset)
-                if found is not None:
-                    out[d] = found
-                if memo is not None:
-                    memo[(field, word, d)] = found
+            cache = self.data.blocks if segment is not None else self._decoded
+            for keys in blocks.keys([d - offset for d in docs[start_i:i]], cache):
+                out.append(map(add, keys, repeat(offset << KEY_SHIFT)) if offset else keys)
         return out
 
     def phrase_bits(self, field: str, words: list[str]) -> int:
@@ -334,28 +320,26 @@ class IndexView:
         return bits & self.live
 
 
-_SHIFT = 32  # a (docnum, position) pair as one int: docnum << _SHIFT | position
-
-
-def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int],
-                memo: dict[tuple[str, str, int], list[int] | None] | None = None) -> list[int]:
+def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) -> list[int]:
     """The docnums among `docs` (ascending) where `words` appear adjacent and in order in `field`.
 
-    Each word's positions become one set of docnum<<32 | (position − its index in the phrase), and
-    the phrase starts are the intersection of those sets: set operations in C over every candidate
-    at once, instead of one small intersection per document (~10x slower for common words, where a
-    phrase has tens of thousands of candidates). `memo` shares the positions read between the
-    phrase checks of one query (pairs share words).
+    Keys (docnum << 32 | position) of the first word, shifted by one, intersected with the keys of the
+    next word, and so on: set operations in C over every candidate at once. A phrase's documents all
+    hold every word, so the keys of whole blocks can be intersected unfiltered; the result is then
+    narrowed to `docs`.
     """
+    if not docs:
+        return []
+    at: set[int] | None = None  # keys of the last word matched so far
     alive = docs
-    starts: set[int] | None = None
-    for i, w in enumerate(words):
-        pos = view.positions(field, w, alive, memo)
-        keys = {d << _SHIFT | (p - i) for d, found in pos.items() for p in found if p >= i}
-        starts = keys if starts is None else starts & keys
-        if not starts:
+    for w in words:
+        keys = chain.from_iterable(view.position_keys(field, w, alive))
+        at = set(keys) if at is None else set(map(add, at, repeat(1))).intersection(keys)
+        if not at:
             return []
-        alive = sorted({k >> _SHIFT for k in starts})
+        alive = sorted(set(map(rshift, at, repeat(KEY_SHIFT))).intersection(docs))
+        if not alive:
+            return []
     return alive
 
 

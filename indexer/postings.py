@@ -1,24 +1,27 @@
-"""Reading one segment's postings below Whoosh's matchers: (ids, weights) per block, positions per document.
+"""Reading one segment's postings below Whoosh's matchers: (ids, weights) per block, position keys per block.
 
 Whoosh's W3 codec decodes a block's ids with a Python generator and positions one posting at a time;
-here ids are summed in C and a block's positions come from one unpickling. Other codecs go through
-Whoosh's own (slower) matcher methods.
+here ids are summed in C and a block's packed positions (schema.PackedPositions) become one array of
+keys in C. Other codecs and formats go through Whoosh's own (slower) decoding.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
-from itertools import accumulate
-from pickle import loads
+from collections.abc import Iterator
+from itertools import accumulate, chain, repeat
+from operator import lshift, or_, rshift
 from typing import Any
 
-from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.system import _INT_SIZE
 
 from indexer.leafdata import LRU
+from indexer.schema import PackedPositions
+
+KEY_SHIFT = 32  # a position key: docnum << KEY_SHIFT | position
 
 
 def leaf_matcher(leaf: Any, field: str, text: str) -> Any:
@@ -53,7 +56,11 @@ def posting_blocks(m: Any) -> Iterator[tuple[Any, Any]]:
 
 
 class BlockIndex:
-    """Where each posting block of one term in one segment starts, to decode only the blocks needed."""
+    """Where each posting block of one term in one segment starts, to decode only the blocks needed.
+
+    A block decodes to position keys: local docnum << 32 | position, one per occurrence, in an array
+    (8 bytes each). Phrase checks intersect such keys, shifted, in C (`matching.phrase_docs`).
+    """
 
     def __init__(self, leaf: Any, field: str, word: str, segment: str | None = None) -> None:
         # a segment's blocks never change: decoded ones are shared by generations under its id
@@ -61,7 +68,7 @@ class BlockIndex:
         self.leaf, self.field, self.word = leaf, field, word
         self._lock = threading.Lock()
         self.matcher = m = leaf_matcher(leaf, field, word)
-        self.decoder = _positions_decoder(m.format) if hasattr(m, "format") else None
+        self.packed = isinstance(getattr(m, "format", None), PackedPositions)
         self.maxids: list[int] = []
         self.offsets: list[int] = []
         self.generic = not all(hasattr(m, a) for a in ("_goto", "_lastblock", "_nextoffset", "_read_values"))
@@ -76,80 +83,51 @@ class BlockIndex:
                 break
             position = m._nextoffset
 
-    def lookup(self, locals_: list[int], cache: LRU) -> dict[int, list[int]]:
-        """Positions at the given local docnums (ascending): each block fetched once, decoded on first use."""
-        out: dict[int, list[int]] = {}
-        if self.generic:  # another codec: a fresh matcher per lookup (slow, but right)
+    def keys(self, locals_: list[int], cache: LRU) -> list[array]:
+        """Position keys of the blocks holding the given local docnums (ascending), each block decoded once.
+
+        The keys cover every document of those blocks, not only the ones asked for: the caller
+        intersects them, which is cheaper than filtering here.
+        """
+        if self.generic:  # another codec: a fresh matcher per document (slow, but right)
+            out = array("Q")
             for local in locals_:
                 m = leaf_matcher(self.leaf, self.field, self.word)
                 if m.is_active():
                     m.skip_to(local)
                 if m.is_active() and m.id() == local:
-                    out[local] = m.value_as("positions")
-            return out
-        maxids, count, decoder = self.maxids, len(locals_), self.decoder
+                    out.extend(local << KEY_SHIFT | p for p in m.value_as("positions"))
+            return [out]
+        maxids, count = self.maxids, len(locals_)
+        found = []
         i = b = 0
         while i < count:
             b = bisect_left(maxids, locals_[i], b)
             if b == len(maxids):
                 break
-            where, values, decoded = cache.get(self.key + (b,), lambda b=b: self._decode(b))
-            maxid = maxids[b]
-            end = bisect_right(locals_, maxid, i)
-            if (end - i) * 4 > len(values) and None in decoded:  # most of the block: decode it at once
-                decoded[:] = _decode_block(values, decoder)
-            for local in locals_[i:end]:
-                j = where.get(local)
-                if j is not None:
-                    found = decoded[j]
-                    if found is None:  # decoded on first use: a query rarely needs every posting of a block
-                        found = decoded[j] = decoder(values[j])
-                    out[local] = found
-            i = end
-        return out
+            found.append(cache.get(self.key + (b,), lambda b=b: self._decode(b)))
+            i = bisect_right(locals_, maxids[b], i)
+        return found
 
-    def _decode(self, b: int) -> tuple[dict[int, int], Any, list[list[int] | None]]:
+    def _decode(self, b: int) -> array:
         with self._lock:  # the matcher is the block reader: one block at a time
             m = self.matcher
             m._goto(self.offsets[b])
             m._read_data()
             raw = m._data[0]
-            ids = raw if m._byteids else accumulate(raw)
+            ids = raw if m._byteids else list(accumulate(raw))
             m._read_values()
-            return {d: j for j, d in enumerate(ids)}, m._values, [None] * m._blocklength
-
-
-_PICKLE_PROTOCOL_2 = b"\x80\x02"
-
-
-def _decode_block(values: Any, decoder: Callable[[bytes], list[int]]) -> list[list[int]]:
-    """Positions of every posting of a block with one unpickling instead of one per posting.
-
-    Each value is a count then a protocol-2 pickle of the position deltas (its STOP may be cut): the
-    pickles' bodies, joined inside one list, unpickle to the list of delta lists.
-    """
-    bodies = []
-    for v in values:
-        if v[_INT_SIZE:_INT_SIZE + 2] != _PICKLE_PROTOCOL_2:
-            return [decoder(v) for v in values]
-        bodies.append(v[_INT_SIZE + 2:-1] if v.endswith(b".") else v[_INT_SIZE + 2:])
-    try:
-        deltas = loads(_PICKLE_PROTOCOL_2 + b"](" + b"".join(bodies) + b"e.")
-    except Exception:  # noqa: BLE001 - an encoding we did not expect: decode one by one, as Whoosh does
-        return [decoder(v) for v in values]
-    if len(deltas) != len(values):
-        return [decoder(v) for v in values]
-    return list(map(list, map(accumulate, deltas)))
-
-
-def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
-    """Whoosh's Positions decoding with the deltas summed in C (its own loop is Python)."""
-    if type(fmt) is not Positions:
-        return fmt.decoder("positions")
-
-    def decode(value: bytes) -> list[int]:
-        if not value.endswith(b"."):  # Whoosh drops pickle's STOP opcode when it stores the value
-            value += b"."
-        return list(accumulate(loads(value[_INT_SIZE:])))
-
-    return decode
+            values = m._values
+        if self.packed:  # one array of every position in the block, and how many each document has
+            positions = array("I")
+            positions.frombytes(b"".join(values))
+            if sys.byteorder == "big":
+                positions.byteswap()
+            counts = map(rshift, map(len, values), repeat(2))
+        else:
+            decode = self.matcher.format.decoder("positions")
+            lists = [decode(v) for v in values]
+            positions = array("I", chain.from_iterable(lists))
+            counts = map(len, lists)
+        docs = chain.from_iterable(map(repeat, map(lshift, ids, repeat(KEY_SHIFT)), counts))
+        return array("Q", map(or_, docs, positions))

@@ -300,8 +300,7 @@ def rank(scorer: Scorer, groups: list[_Group], docs: list[int], limit: int) -> l
     return _rank_in_batches(scorer.view, docs, high, plans, limit)
 
 
-def _exact(view: IndexView, plans: list[_Plan], docs: list[int], batch: list[int],
-           memo: dict[tuple[str, str, int], list[int] | None]) -> dict[int, float]:
+def _exact(view: IndexView, plans: list[_Plan], docs: list[int], batch: list[int]) -> dict[int, float]:
     """Exact scores of the candidates at the given indexes; costly phrases read from positions."""
     out = dict.fromkeys(batch, 0.0)
     ordered = sorted(docs[i] for i in batch)
@@ -309,7 +308,7 @@ def _exact(view: IndexView, plans: list[_Plan], docs: list[int], batch: list[int
         present = []
         for fieldname, words, arrays, _c in p.costly:
             need = [d for d in ordered if all(a[d] > 0.0 for a in arrays)]
-            present.append(set(_phrase_present(view, fieldname, list(words), need, memo)) if need else set())
+            present.append(set(_phrase_present(view, fieldname, list(words), need)) if need else set())
         cheap_members = [bits for bits, _a, _c in p.cheap]
         for i in batch:
             if p.member is not None and not p.member[i]:
@@ -333,14 +332,13 @@ def _rank_in_batches(view: IndexView, docs: list[int], high: list[float], plans:
     best: list[tuple[float, int]] = []  # min-heap of (score, -docnum): the weakest of the top first
     done = 0
     size = max(BATCH, limit)
-    memo: dict[tuple[str, str, int], list[int] | None] = {}
     cap = MAX_EXACT + limit
     while done < min(len(docs), cap):
         size = min(size, cap - done)
         ranked = heapq.nlargest(done + size + 1, range(len(docs)), key=high.__getitem__)
         batch, rest = ranked[done:done + size], ranked[done + size:]
         done += len(batch)
-        for i, s in _exact(view, plans, docs, batch, memo).items():
+        for i, s in _exact(view, plans, docs, batch).items():
             item = (s, -docs[i])
             if len(best) < limit:
                 heapq.heappush(best, item)
@@ -352,13 +350,12 @@ def _rank_in_batches(view: IndexView, docs: list[int], high: list[float], plans:
     return [(s, -negd) for s, negd in sorted(best, reverse=True)]
 
 
-def _phrase_present(view: IndexView, fieldname: str, words: list[str], need: list[int],
-                    memo: dict[tuple[str, str, int], list[int] | None] | None = None) -> list[int]:
+def _phrase_present(view: IndexView, fieldname: str, words: list[str], need: list[int]) -> list[int]:
     """Which of `need` hold the phrase: from a cached phrase bitset when there is one, else positions."""
     cached = view.cached_phrase(fieldname, words)
     if cached is not None:
         return [d for d, m in zip(need, _membership(cached, need), strict=True) if m]
-    return phrase_docs(view, fieldname, words, need, memo)
+    return phrase_docs(view, fieldname, words, need)
 
 
 __all__ = ["Scorer", "compile_query", "rank"]

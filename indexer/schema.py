@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
@@ -11,9 +14,35 @@ from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 # Bump when fields change; together with analysis.ANALYSIS_VERSION it decides when to rebuild.
-SCHEMA_VERSION = 1
+# 2: positions stored as packed integers (PackedPositions) instead of pickled deltas.
+SCHEMA_VERSION = 2
 
 FACETS = ("year", "department", "category", "site")
+
+
+class PackedPositions(Positions):
+    """Positions as little-endian uint32s, where Whoosh's Positions pickles a list of deltas.
+
+    Phrase checks read the positions of common syllables in tens of thousands of documents: a block
+    of packed values becomes one array in C (`postings.BlockIndex`), where unpickling them took most
+    of a phrase query's time. Whoosh's own matchers read them through `decode_positions` as usual.
+    """
+
+    def encode(self, poslist: list[int]) -> bytes:
+        packed = array("I", poslist)
+        if sys.byteorder == "big":
+            packed.byteswap()
+        return packed.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        packed = array("I")
+        packed.frombytes(valuestring)
+        if sys.byteorder == "big":
+            packed.byteswap()
+        return packed.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return len(valuestring) // 4
 
 
 class TokenField(TEXT):
@@ -25,6 +54,11 @@ class TokenField(TEXT):
     which matters because indexing should cost little more than segmentation (issue 5).
     Queries and anything else that analyses text still go through the analyzer.
     """
+
+    def __init__(self, *, phrase: bool = False, **kwargs: Any) -> None:
+        super().__init__(phrase=phrase, **kwargs)
+        if phrase:
+            self.format = PackedPositions(field_boost=self.format.field_boost)
 
     def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, str):

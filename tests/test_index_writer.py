@@ -12,7 +12,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.build import article_tokens
-from indexer.schema import TokenField
+from indexer.schema import PackedPositions, TokenField
 from indexer.segwriter import FastSegmentWriter, TermPool
 
 TEXTS = [
@@ -26,9 +26,11 @@ TEXTS = [
 def _schema(fast: bool) -> Schema:
     tokens = SpaceSeparatedTokenizer()
     kind = TokenField if fast else TEXT
-    return Schema(id=ID(stored=True, unique=True),
-                  f=kind(analyzer=tokens, phrase=True, field_boost=2.0),
-                  s=kind(analyzer=tokens, phrase=False))
+    schema = Schema(id=ID(stored=True, unique=True),
+                    f=kind(analyzer=tokens, phrase=True, field_boost=2.0),
+                    s=kind(analyzer=tokens, phrase=False))
+    schema["f"].format = PackedPositions(field_boost=2.0)  # stock TEXT too: the writers are compared, not formats
+    return schema
 
 
 def _postings(directory: Path) -> list[tuple[object, ...]]:
@@ -100,3 +102,12 @@ def test_pool_hands_out_terms_in_order_and_documents_sorted(tmp_path: Path, limi
     got = [(f, t, d, w, v) for f, t, d, w, v in pool.iter_postings()]
     assert got == [("e", b"z", 7, 1.0, b""), ("f", b"a", 2, 1.0, b""),
                    *[("f", b"x", d, float(d), b"v%d" % d) for d in (1, 3, 5, 9)]]
+
+
+def test_packed_positions_round_trip_past_16_bits() -> None:
+    fmt = PackedPositions(field_boost=2.0)
+    value = fmt.encode([0, 3, 70_000, 4_000_000_000])
+    assert len(value) == 16
+    assert fmt.decode_positions(value) == [0, 3, 70_000, 4_000_000_000]
+    assert fmt.decode_frequency(value) == 4
+    assert fmt.decode_weight(value) == 8.0
