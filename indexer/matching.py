@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain, repeat
-from operator import add, rshift
+from operator import add, rshift, sub
 from typing import Any
 
 from whoosh import query as Q
@@ -323,21 +323,26 @@ class IndexView:
 def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) -> list[int]:
     """The docnums among `docs` (ascending) where `words` appear adjacent and in order in `field`.
 
-    Keys (docnum << 32 | position) of the first word, shifted by one, intersected with the keys of the
-    next word, and so on: set operations in C over every candidate at once. A phrase's documents all
-    hold every word, so the keys of whole blocks can be intersected unfiltered; the result is then
-    narrowed to `docs`.
+    Phrase starts are kept as keys, docnum << 32 | position of the first word: the rarest word's keys
+    less its index in the phrase, then each other word's keys, less theirs, are tested against them.
+    Set operations in C over every candidate at once; only the rarest word's keys become a set, the
+    commoner ones (millions of keys for a folded "co") are streamed through `intersection`. A phrase's
+    documents hold every word, so whole blocks' keys can be intersected unfiltered; the result is
+    narrowed to `docs` at each step, which also skips the blocks the next word no longer needs.
     """
     if not docs:
         return []
-    at: set[int] | None = None  # keys of the last word matched so far
+    order = sorted(range(len(words)), key=lambda i: view.reader.frequency(field, words[i]))
+    starts: set[int] | None = None
     alive = docs
-    for w in words:
-        keys = chain.from_iterable(view.position_keys(field, w, alive))
-        at = set(keys) if at is None else set(map(add, at, repeat(1))).intersection(keys)
-        if not at:
+    for i in order:
+        keys = chain.from_iterable(view.position_keys(field, words[i], alive))
+        # a position below i wraps into the previous document's keys, beyond any real position: harmless
+        shifted = map(sub, keys, repeat(i)) if i else keys
+        starts = set(shifted) if starts is None else starts.intersection(shifted)
+        if not starts:
             return []
-        alive = sorted(set(map(rshift, at, repeat(KEY_SHIFT))).intersection(docs))
+        alive = sorted(set(map(rshift, starts, repeat(KEY_SHIFT))).intersection(docs))
         if not alive:
             return []
     return alive

@@ -96,7 +96,9 @@ class Segmenter:
         self.dictionary = dictionary
         self.begin = model.labels.index("B-W")
         self.inside = 1 - self.begin
-        self.transition = model.transition
+        t, o = model.transition, (self.begin, self.inside)
+        # transition weights ordered (begins, inside) × (begins, inside)
+        self.transition = ((t[o[0]][o[0]], t[o[0]][o[1]]), (t[o[1]][o[0]], t[o[1]][o[1]]))
         # For each span width: per offset [(function, lean by value)], where a feature's lean is its
         # weight for "inside a word" less its weight for "begins a word": all the Viterbi below needs.
         self.groups: dict[int, dict[int, list[tuple[str, dict[str, float]]]]] = {}
@@ -168,7 +170,7 @@ class Segmenter:
                 else:  # a sentence shorter than the span: every position is at an edge
                     columns.append([bos if i + first < 0 else eos for i in range(n)])
         lean = list(map(sum, zip(*columns, strict=True)))
-        (t_bb, t_bi), (t_ib, t_ii) = self._transitions()
+        (t_bb, t_bi), (t_ib, t_ii) = self.transition
         back: list[tuple[bool, bool]] = []
         b, i = 0.0, lean[0]  # best path ending in "begins" / "inside", less a shared constant
         for d in lean[1:]:
@@ -182,12 +184,6 @@ class Segmenter:
             path.append(begins)
         path.reverse()
         return path
-
-    def _transitions(self) -> tuple[tuple[float, float], tuple[float, float]]:
-        """Transition weights ordered (begins, inside) × (begins, inside)."""
-        t = self.transition
-        o = (self.begin, self.inside)
-        return ((t[o[0]][o[0]], t[o[0]][o[1]]), (t[o[1]][o[0]], t[o[1]][o[1]]))
 
     def segment(self, paragraph: str) -> list[str]:
         """Words of a paragraph, as underthesea's word_tokenize(paragraph) returns them."""
