@@ -22,6 +22,7 @@ from indexer.leafdata import LRU
 from indexer.schema import PackedPositions
 
 KEY_SHIFT = 32  # a position key: docnum << KEY_SHIFT | position
+SLICE_BELOW = 64  # documents asked for × this < keys in their block: slice out theirs instead of all
 
 
 def leaf_matcher(leaf: Any, field: str, text: str) -> Any:
@@ -86,8 +87,9 @@ class BlockIndex:
     def keys(self, locals_: list[int], cache: LRU) -> list[array]:
         """Position keys of the blocks holding the given local docnums (ascending), each block decoded once.
 
-        The keys cover every document of those blocks, not only the ones asked for: the caller
-        intersects them, which is cheaper than filtering here.
+        Where most of a block is asked for, its keys come whole, other documents included: the caller
+        intersects them, which is cheaper than filtering here. From a block where only a few are asked
+        for, only theirs come (keys are sorted, so each document's are found by bisection).
         """
         if self.generic:  # another codec: a fresh matcher per document (slow, but right)
             out = array("Q")
@@ -99,14 +101,21 @@ class BlockIndex:
                     out.extend(local << KEY_SHIFT | p for p in m.value_as("positions"))
             return [out]
         maxids, count = self.maxids, len(locals_)
-        found = []
+        found: list[array] = []
         i = b = 0
         while i < count:
             b = bisect_left(maxids, locals_[i], b)
             if b == len(maxids):
                 break
-            found.append(cache.get(self.key + (b,), lambda b=b: self._decode(b)))
-            i = bisect_right(locals_, maxids[b], i)
+            keys = cache.get(self.key + (b,), lambda b=b: self._decode(b))
+            end = bisect_right(locals_, maxids[b], i)
+            if (end - i) * SLICE_BELOW < len(keys):  # a few documents of a big block: only their keys
+                for local in locals_[i:end]:
+                    lo = bisect_left(keys, local << KEY_SHIFT)
+                    found.append(keys[lo:bisect_left(keys, (local + 1) << KEY_SHIFT, lo)])
+            else:
+                found.append(keys)
+            i = end
         return found
 
     def _decode(self, b: int) -> array:

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from whoosh import query as Q
 
+import indexer.postings as postings
 import indexer.ranking as ranking
-from indexer.matching import LRU, IndexView, docnums, iter_bits, match_bits, set_bits
+from indexer.matching import LRU, IndexView, docnums, iter_bits, match_bits, phrase_docs, set_bits
 from indexer.query import parse_query
 from indexer.ranking import compile_query, rank
 from indexer.search import SearchIndex, SearchRequest, _filter_query, build_query
@@ -171,3 +172,18 @@ def test_concurrent_searches_answer_as_sequential_ones(index: SearchIndex) -> No
     finally:
         fresh.close()
     assert together == [index.search(r).to_json() for r in requests]
+
+
+@pytest.mark.parametrize("slice_below", [0, 10**9], ids=["whole-blocks", "per-document-slices"])
+def test_phrase_checks_agree_whether_blocks_are_read_whole_or_sliced(index: SearchIndex, slice_below: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Positions come as whole blocks or, for a few documents of a block, as their slices: same answers."""
+    monkeypatch.setattr(postings, "SLICE_BELOW", slice_below)
+    searcher, _cached, _scorer = _view(index)
+    view = IndexView(searcher)  # fresh caches: nothing verified before under the other setting
+    for words in (["hoi", "nghi"], ["tong", "ket"], ["nghi", "hoi"], ["hoi", "hoi"], ["hoi", "nghi", "tong", "ket"]):
+        whoosh = sorted(searcher.docs_for_query(Q.Phrase("body_f", words)))
+        candidates = docnums(view.live)
+        assert phrase_docs(view, "body_f", words, candidates) == whoosh
+        one_by_one = [d for d in candidates if phrase_docs(view, "body_f", words, [d])]  # as ranking's stage 2
+        assert one_by_one == whoosh
