@@ -38,6 +38,7 @@ BLOCK_CACHE_BYTES = 32 << 20  # position keys of blocks, for an index whose segm
 
 # bit offsets set in each byte value: turning a bitset into docnums without testing every bit
 _BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+_BYTE_COUNTS = [len(bits) for bits in _BYTE_BITS]
 
 
 class Unsupported(Exception):
@@ -53,18 +54,15 @@ def set_bits(docnums: Iterable[int], nbits: int) -> int:
 
 
 def iter_bits(bits: int) -> Iterator[int]:
-    """Docnums of a bitset, ascending (one pass over its bytes, skipping empty ones)."""
-    raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
-    table = _BYTE_BITS
-    for i, byte in enumerate(raw):
-        if byte:
-            base = i << 3
-            for b in table[byte]:
-                yield base + b
+    """Docnums of a bitset, ascending."""
+    return iter(docnums(bits))
 
 
 def docnums(bits: int) -> list[int]:
-    return list(iter_bits(bits))
+    """Docnums of a bitset, ascending: per byte, its set bits' offsets plus its base, all in C-level maps."""
+    raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    bases = chain.from_iterable(map(repeat, range(0, len(raw) << 3, 8), map(_BYTE_COUNTS.__getitem__, raw)))
+    return list(map(add, bases, chain.from_iterable(map(_BYTE_BITS.__getitem__, raw))))
 
 
 def _deleted_docs(leaf: Any) -> Iterable[int]:
@@ -153,10 +151,9 @@ class IndexView:
         if len(sources) == 1:
             return sources[0]
         sources.sort(key=lambda dw: -len(dw[0]))
-        merged = dict(zip(*sources[0], strict=True))  # the commonest variant in C, the others in Python
-        for docs, weights in sources[1:]:
-            for d, w in zip(docs, weights, strict=True):
-                merged[d] = merged.get(d, 0.0) + w
+        merged = dict(zip(*sources[0], strict=True))
+        for docs, weights in sources[1:]:  # in C: each variant has a document once, so get() sees no update of its own
+            merged.update(zip(docs, map(add, map(merged.get, docs, repeat(0.0)), weights), strict=True))
         return array("i", merged), array("d", merged.values())
 
     def term_postings(self, field: str, text: str) -> tuple[Any, Any]:

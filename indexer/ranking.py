@@ -25,7 +25,16 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from indexer.leafdata import segment_id
-from indexer.matching import LRU, SCORE_CACHE_BYTES, IndexView, Unsupported, iter_bits, match_bits, phrase_docs
+from indexer.matching import (
+    LRU,
+    SCORE_CACHE_BYTES,
+    IndexView,
+    Unsupported,
+    docnums,
+    iter_bits,
+    match_bits,
+    phrase_docs,
+)
 
 BATCH = 32  # documents scored exactly in the first round of stage 2 (doubling after)
 CHEAP_FRACTION = 8  # a phrase whose words' postings total under 1/8 of the documents is checked up front
@@ -33,6 +42,9 @@ CHEAP_FRACTION = 8  # a phrase whose words' postings total under 1/8 of the docu
 # on flat queries (common syllables, thousands of similar documents) the bounds stay loose. Measured on
 # 120 queries at 20 000 articles: capping at 256 gave the uncapped top 10 every time (at 128: 2 differed).
 MAX_EXACT = 256
+PRUNE_FROM = 5000  # candidates from which ranking tries the documents matching in a title first
+BODY_FIELDS = frozenset({"body_f", "body_s"})
+MAXES_KEPT = 100_000  # terms whose highest score is remembered (a float each)
 
 
 @dataclass
@@ -72,6 +84,7 @@ class Scorer:
         self.weighting = weighting
         self._arrays = LRU(SCORE_CACHE_BYTES, _scores_weight)
         self._norms: dict[str, list[float]] = {}
+        self._maxes: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
     def _norm(self, fieldname: str) -> list[float]:
@@ -96,6 +109,20 @@ class Scorer:
     def term_array(self, fieldname: str, text: str) -> Scores:
         """Unboosted BM25F of the term per docnum (0.0 where absent)."""
         return self._arrays.get((fieldname, text), lambda: self._build(fieldname, text))
+
+    def term_max(self, fieldname: str, text: str) -> float:
+        """The term's highest unboosted BM25F over the index (0.0 when absent)."""
+        key = (fieldname, text)
+        with self._lock:
+            found = self._maxes.get(key)
+        if found is None:
+            values = self.term_array(fieldname, text)
+            found = max(values.values() if isinstance(values, Sparse) else values, default=0.0)
+            with self._lock:
+                if len(self._maxes) >= MAXES_KEPT:
+                    self._maxes.clear()
+                self._maxes[key] = found
+        return found
 
     def phrase_array(self, fieldname: str, words: tuple[str, ...], coef: float) -> Scores:
         """coef × the words' BM25F where the phrase is present, else 0 (phrases with short postings)."""
@@ -265,15 +292,21 @@ def _plan(scorer: Scorer, g: _Group, docs: list[int]) -> _Plan:
                  cheap=cheap, costly=costly, bound=bound)
 
 
-def rank(scorer: Scorer, groups: list[_Group], docs: list[int], limit: int) -> list[tuple[float, int]]:
+def rank(scorer: Scorer, groups: list[_Group], docs: list[int], limit: int,
+         bits: int | None = None) -> list[tuple[float, int]]:
     """The best `limit` (score, docnum) among `docs` (ascending), by score then docnum, as Whoosh orders them.
 
+    0. With many candidates, first among those matching in a title (or a code): see `_title_first`.
     1. A bound per candidate: every term part, plus phrases, exact when the phrase's postings are
        short (checked for the whole index once, cached), else counted as present. All in C-level gathers.
     2. Exact scores in order of the bound, a batch at a time, until the k-th exact beats the next bound.
     """
     if not docs or limit <= 0:
         return []
+    if len(docs) >= PRUNE_FROM and bits is not None:
+        top = _title_first(scorer, groups, bits, limit)
+        if top is not None:
+            return top
     n = len(docs)
     plans = [_plan(scorer, g, docs) for g in groups]
     high = [0.0] * n
@@ -298,6 +331,41 @@ def rank(scorer: Scorer, groups: list[_Group], docs: list[int], limit: int) -> l
         top = heapq.nsmallest(limit, zip(map(mul, high, repeat(-1.0)), docs, strict=False))
         return [(-s, d) for s, d in top]
     return _rank_in_batches(scorer.view, docs, high, plans, limit)
+
+
+def _title_first(scorer: Scorer, groups: list[_Group], bits: int, limit: int) -> list[tuple[float, int]] | None:
+    """The top `limit` when it can be found among the matches with a title (or code) term, else None.
+
+    Body terms alone can give a document at most `ceiling`: the sum, over body terms and body phrases,
+    of coefficient × the term's highest BM25F in the index (plus every constant part). Title terms
+    weigh 2.5 × 2 as much, so a common query's best documents match in their titles. If the k-th best
+    among the documents with some title or code term scores above `ceiling`, no other document can
+    reach it: that is the answer, from a few thousand candidates instead of tens of thousands
+    (MaxScore pruning, with the title terms as the essential ones). Only for a query of one group
+    of terms (filters add constants); anything else, or a ceiling not beaten, ranks every match.
+    """
+    top, *rest = groups
+    if top.mask is not None or any(g.linear or g.phrases for g in rest):
+        return None
+    view = scorer.view
+    ceiling = top.const + sum(max(g.const, 0.0) for g in rest)
+    essential = 0
+    for (fieldname, text), c in top.linear.items():
+        if fieldname in BODY_FIELDS:
+            ceiling += c * scorer.term_max(fieldname, text)
+        else:
+            essential |= view.term_bits(fieldname, text)
+    for fieldname, words, c in top.phrases:
+        if fieldname in BODY_FIELDS:
+            ceiling += c * sum(scorer.term_max(fieldname, w) for w in words)
+        # a phrase elsewhere needs its words there: its documents are among the essential ones already
+    essential &= bits
+    if not essential or essential == bits:
+        return None
+    best = rank(scorer, groups, docnums(essential), limit)
+    if len(best) == limit and best[-1][0] > ceiling:
+        return best
+    return None
 
 
 def _exact(view: IndexView, plans: list[_Plan], docs: list[int], batch: list[int]) -> dict[int, float]:
@@ -333,10 +401,10 @@ def _rank_in_batches(view: IndexView, docs: list[int], high: list[float], plans:
     done = 0
     size = max(BATCH, limit)
     cap = MAX_EXACT + limit
+    ranked = heapq.nlargest(min(len(docs), cap) + 1, range(len(docs)), key=high.__getitem__)  # once: the cap bounds it
     while done < min(len(docs), cap):
         size = min(size, cap - done)
-        ranked = heapq.nlargest(done + size + 1, range(len(docs)), key=high.__getitem__)
-        batch, rest = ranked[done:done + size], ranked[done + size:]
+        batch, rest = ranked[done:done + size], ranked[done + size:done + size + 1]
         done += len(batch)
         for i, s in _exact(view, plans, docs, batch).items():
             item = (s, -docs[i])

@@ -187,3 +187,34 @@ def test_phrase_checks_agree_whether_blocks_are_read_whole_or_sliced(index: Sear
         assert phrase_docs(view, "body_f", words, candidates) == whoosh
         one_by_one = [d for d in candidates if phrase_docs(view, "body_f", words, [d])]  # as ranking's stage 2
         assert one_by_one == whoosh
+
+
+PRUNED: list[str] = []
+
+
+@pytest.mark.parametrize("filters", FILTERS[:2], ids=lambda f: ",".join(f) or "none")
+@pytest.mark.parametrize("q", QUERIES)
+def test_ranking_titles_first_gives_whooshs_top(index: SearchIndex, q: str, filters: dict[str, Any],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """With title-first pruning tried on every query: Whoosh's top when it applies, else the full ranking."""
+    monkeypatch.setattr(ranking, "PRUNE_FROM", 0)
+    real = ranking._title_first
+
+    def recording(*args: Any) -> Any:
+        found = real(*args)
+        if found is not None:
+            PRUNED.append(q)
+        return found
+
+    monkeypatch.setattr(ranking, "_title_first", recording)
+    searcher, view, scorer = _view(index)
+    final = _final(_request(q, filters))
+    bits = match_bits(view, final)
+    theirs = _whoosh_top(searcher, final, 2)
+    ours = rank(scorer, compile_query(view, final), docnums(bits), 2, bits)
+    assert [d for _s, d in ours] == [d for _s, d in theirs]
+    assert [s for s, _d in ours] == pytest.approx([s for s, _d in theirs], rel=1e-9)
+
+
+def test_title_first_pruning_was_taken_by_some_queries() -> None:
+    assert len(set(PRUNED)) >= 2, PRUNED  # runs after the test above (file order)
