@@ -24,7 +24,8 @@ from typing import Any
 from whoosh import query as Q
 
 from indexer.leafdata import LRU, LeafData, bits_weight, column_values, exact_variants, keys_weight, segment_id
-from indexer.postings import KEY_SHIFT, BlockIndex, leaf_matcher, posting_blocks
+from indexer.positionkeys import KEY_SHIFT, KeysReader
+from indexer.postings import BlockIndex, leaf_matcher, posting_blocks, wanted_keys
 from indexer.schema import FACETS
 
 log = logging.getLogger(__name__)
@@ -259,7 +260,8 @@ class IndexView:
         """Position keys (global docnum << 32 | position) of a word, from the blocks holding the given
         docnums (ascending): a superset of their keys, which the caller intersects.
 
-        Decoded blocks are cached per segment: the documents one query checks, the next one checks again.
+        From the segment's keys file when it has the word (`positionkeys`), else from its posting blocks.
+        Either is cached per segment: the documents one query checks, the next one checks again.
         """
         out: list[Iterable[int]] = []
         i = 0
@@ -270,11 +272,16 @@ class IndexView:
             if start_i == i or (field, word) not in leaf:
                 continue
             segment = self.segments[index]
-            blocks = self._blocks.get(("b", index, field, word),
-                                      lambda leaf=leaf, segment=segment: BlockIndex(leaf, field, word, segment))
-            cache = self.data.blocks if segment is not None else self._decoded
-            for keys in blocks.keys([d - offset for d in docs[start_i:i]], cache):
-                out.append(map(add, keys, repeat(offset << KEY_SHIFT)) if offset else keys)
+            wanted = [d - offset for d in docs[start_i:i]] if offset else docs[start_i:i]
+            stored = self.data.table((segment, "pkeys"), lambda leaf=leaf: KeysReader(leaf)) if segment else None
+            if stored is not None and (field, word) in stored:  # written with the segment: one read
+                found = wanted_keys(self.data.blocks.get((segment, field, word),
+                                                         lambda stored=stored: stored.keys(field, word)), wanted)
+            else:
+                blocks = self._blocks.get(("b", index, field, word),
+                                          lambda leaf=leaf, segment=segment: BlockIndex(leaf, field, word, segment))
+                found = blocks.keys(wanted, self.data.blocks if segment is not None else self._decoded)
+            out += [map(add, keys, repeat(offset << KEY_SHIFT)) for keys in found] if offset else found
         return out
 
     def phrase_bits(self, field: str, words: list[str]) -> int:

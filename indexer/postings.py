@@ -7,21 +7,20 @@ keys in C. Other codecs and formats go through Whoosh's own (slower) decoding.
 
 from __future__ import annotations
 
-import sys
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import accumulate, chain, repeat
-from operator import lshift, or_, rshift
+from operator import lshift, or_
 from typing import Any
 
 from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.leafdata import LRU
+from indexer.positionkeys import KEY_SHIFT, block_keys
 from indexer.schema import PackedPositions
 
-KEY_SHIFT = 32  # a position key: docnum << KEY_SHIFT | position
 SLICE_BELOW = 64  # documents asked for × this < keys in their block: slice out theirs instead of all
 
 
@@ -87,9 +86,7 @@ class BlockIndex:
     def keys(self, locals_: list[int], cache: LRU) -> list[array]:
         """Position keys of the blocks holding the given local docnums (ascending), each block decoded once.
 
-        Where most of a block is asked for, its keys come whole, other documents included: the caller
-        intersects them, which is cheaper than filtering here. From a block where only a few are asked
-        for, only theirs come (keys are sorted, so each document's are found by bisection).
+        Whole blocks' keys or only the documents' (`wanted_keys`).
         """
         if self.generic:  # another codec: a fresh matcher per document (slow, but right)
             out = array("Q")
@@ -107,14 +104,8 @@ class BlockIndex:
             b = bisect_left(maxids, locals_[i], b)
             if b == len(maxids):
                 break
-            keys = cache.get(self.key + (b,), lambda b=b: self._decode(b))
             end = bisect_right(locals_, maxids[b], i)
-            if (end - i) * SLICE_BELOW < len(keys):  # a few documents of a big block: only their keys
-                for local in locals_[i:end]:
-                    lo = bisect_left(keys, local << KEY_SHIFT)
-                    found.append(keys[lo:bisect_left(keys, (local + 1) << KEY_SHIFT, lo)])
-            else:
-                found.append(keys)
+            found += wanted_keys(cache.get(self.key + (b,), lambda b=b: self._decode(b)), locals_[i:end])
             i = end
         return found
 
@@ -127,16 +118,26 @@ class BlockIndex:
             ids = raw if m._byteids else list(accumulate(raw))
             m._read_values()
             values = m._values
-        if self.packed:  # one array of every position in the block, and how many each document has
-            positions = array("I")
-            positions.frombytes(b"".join(values))
-            if sys.byteorder == "big":
-                positions.byteswap()
-            counts = map(rshift, map(len, values), repeat(2))
-        else:
-            decode = self.matcher.format.decoder("positions")
-            lists = [decode(v) for v in values]
-            positions = array("I", chain.from_iterable(lists))
-            counts = map(len, lists)
+        if self.packed:  # one array of every position in the block, in C
+            return block_keys(ids, values)
+        decode = self.matcher.format.decoder("positions")
+        lists = [decode(v) for v in values]
+        counts = map(len, lists)
         docs = chain.from_iterable(map(repeat, map(lshift, ids, repeat(KEY_SHIFT)), counts))
-        return array("Q", map(or_, docs, positions))
+        return array("Q", map(or_, docs, chain.from_iterable(lists)))
+
+
+def wanted_keys(keys: array, locals_: list[int]) -> list[array]:
+    """The keys (sorted) of the given local docnums (ascending), as arrays to chain.
+
+    Where most of them are asked for, the keys come whole, other documents included: the caller
+    intersects them, which is cheaper than filtering here. Where only a few are, only theirs come,
+    each document's found by bisection.
+    """
+    if len(locals_) * SLICE_BELOW >= len(keys):
+        return [keys]
+    out = []
+    for local in locals_:
+        lo = bisect_left(keys, local << KEY_SHIFT)
+        out.append(keys[lo:bisect_left(keys, (local + 1) << KEY_SHIFT, lo)])
+    return out

@@ -13,6 +13,8 @@ with a few calls per posting (~700 postings an article). Three changes, each mea
    length column file (a seek and a read) once per posting.
 3. add_document gives a field's postings to the pool in one call.
 
+The flush also writes the position keys of the segment's common terms (`positionkeys`).
+
 tests/test_index_writer.py checks that the postings read back equal stock Whoosh's.
 """
 
@@ -27,6 +29,9 @@ from typing import Any
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
+
+from indexer.positionkeys import KeysWriter
+from indexer.schema import PackedPositions
 
 Posting = tuple[str, bytes, int, float, bytes]
 Entry = tuple["array[int]", "array[float]", list[bytes]]  # one term: docnums, weights, encoded values
@@ -248,6 +253,8 @@ class FastSegmentWriter(SegmentWriter):
         fw = self.fieldwriter
         current = None
         table = None
+        positional = {name for name, field in self.schema.items() if isinstance(field.format, PackedPositions)}
+        keys = KeysWriter(self.newsegment, self.storage, positional)
         for (fieldname, text), (docs, weights, values) in self.pool.grouped():
             if fieldname != current:
                 if current is not None:
@@ -258,5 +265,7 @@ class FastSegmentWriter(SegmentWriter):
             fw.start_term(text)
             _add_term(fw._postwriter, docs, weights, values, table)
             fw.finish_term()
+            keys.add(fieldname, text, docs, values)
         if current is not None:
             fw.finish_field()
+        keys.close()

@@ -1,0 +1,76 @@
+"""Position keys written with a segment: the same keys as its posting blocks, and the same phrase answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from itertools import chain
+from pathlib import Path
+
+import pytest
+from whoosh import query as Q
+
+from indexer import positionkeys
+from indexer.matching import IndexView, docnums, match_bits
+from indexer.positionkeys import KeysReader
+from indexer.postings import BlockIndex
+from indexer.search import SearchIndex, SearchRequest
+from tests.conftest import index_articles
+from tests.corpus import ARTICLES
+
+PHRASES = [["hoi", "nghi"], ["tong", "ket"], ["nghi", "hoi"], ["hoi", "hoi"], ["hoi", "nghi", "tong", "ket"],
+           ["cong", "tac"], ["thi", "dua", "nam"], ["xyz", "hoi"]]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    """Two commits with every term's keys written (the threshold lowered to one document)."""
+    data = tmp_path_factory.mktemp("pkeys")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(positionkeys, "MIN_DOCS", 1)
+        changed = replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tổng kết được tổ chức lại.")
+        idx = index_articles(data, ARTICLES[:6], [*ARTICLES[6:], changed])
+    yield idx
+    idx.close()
+
+
+def test_each_segment_has_keys_equal_to_its_blocks(index: SearchIndex) -> None:
+    searcher, view, _scorer = index._generation()
+    assert len(view.leaves) == 2
+    for leaf, _offset in view.leaves:
+        stored = KeysReader(leaf)
+        terms = stored.table["body_f"]
+        assert set(stored.table) == {"title_f", "body_f"}  # the positional fields only
+        assert len(terms) == len(list(leaf.lexicon("body_f")))
+        for text in (b"hoi", b"nghi", b"cong"):
+            word = text.decode()
+            blocks = BlockIndex(leaf, "body_f", word)
+            from_blocks = list(chain.from_iterable(blocks._decode(b) for b in range(len(blocks.offsets))))
+            assert list(stored.keys("body_f", word)) == from_blocks
+            assert from_blocks  # the test reads something
+
+
+def test_phrases_from_stored_keys_equal_whooshs(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = []
+    real = KeysReader.keys
+    monkeypatch.setattr(KeysReader, "keys", lambda self, *a: reads.append(a) or real(self, *a))
+    searcher, _view, _scorer = index._generation()
+    view = IndexView(searcher)  # fresh caches
+    for words in PHRASES:
+        for field in ("body_f", "title_f"):
+            phrase = Q.Phrase(field, words)
+            assert docnums(match_bits(view, phrase)) == sorted(searcher.docs_for_query(phrase)), (field, words)
+    assert reads  # the keys files were used, not the posting blocks
+
+
+def test_a_segment_without_keys_file_reads_its_blocks(tmp_path: Path) -> None:
+    idx = index_articles(tmp_path, ARTICLES)  # default threshold: no term of this small corpus qualifies
+    try:
+        searcher, view, _scorer = idx._generation()
+        assert all(not KeysReader(leaf).table for leaf, _offset in view.leaves)
+        phrase = Q.Phrase("body_f", ["hoi", "nghi"])
+        found = docnums(match_bits(view, phrase))
+        assert found and found == sorted(searcher.docs_for_query(phrase))
+        assert idx.search(SearchRequest(q='"hội nghị"')).total == len(found)
+    finally:
+        idx.close()
