@@ -337,19 +337,18 @@ def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) 
     if not docs:
         return []
     order = sorted(range(len(words)), key=lambda i: view.reader.frequency(field, words[i]))
-    starts: set[int] | None = None
+    starts: set[int] = set()
     alive = docs
-    for i in order:
+    for n, i in enumerate(order):
         keys = chain.from_iterable(view.position_keys(field, words[i], alive))
         # a position below i wraps into the previous document's keys, beyond any real position: harmless
         shifted = map(sub, keys, repeat(i)) if i else keys
-        starts = set(shifted) if starts is None else starts.intersection(shifted)
+        starts = set(shifted) if n == 0 else starts.intersection(shifted)
         if not starts:
             return []
-        alive = sorted(set(map(rshift, starts, repeat(KEY_SHIFT))).intersection(docs))
-        if not alive:
-            return []
-    return alive
+        if n + 1 < len(order) and len(starts) * 4 < len(alive):  # few left: the next word reads only theirs
+            alive = sorted(set(map(rshift, starts, repeat(KEY_SHIFT))).intersection(docs))
+    return sorted(set(map(rshift, starts, repeat(KEY_SHIFT))).intersection(docs))
 
 
 def match_bits(view: IndexView, q: Q.Query) -> int:
