@@ -75,21 +75,22 @@ class KeysReader:
 
     def __init__(self, leaf: Any) -> None:
         self.leaf = leaf
+        self.name = ""
         self.table: dict[str, dict[bytes, tuple[int, int]]] = {}
         try:
             storage, segment = leaf.storage(), leaf.segment()
             name = segment.make_filename(EXT)
             if not storage.file_exists(name):
                 return
-            self.name = name
             with storage.open_file(name) as f:
                 size = storage.file_length(name)
                 f.seek(size - _FOOTER.size)
                 (start,) = _FOOTER.unpack(f.read(_FOOTER.size))
                 f.seek(start)
                 self.table = marshal.loads(f.read(size - _FOOTER.size - start))
-        except (AttributeError, OSError, ValueError, EOFError, struct.error):
-            self.table = {}
+            self.name = name
+        except (AttributeError, OSError, ValueError, TypeError, EOFError, struct.error):
+            self.table = {}  # unreadable: the posting blocks still hold every position
 
     def __contains__(self, key: tuple[str, str]) -> bool:
         field, text = key

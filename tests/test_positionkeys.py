@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import query as Q
+from whoosh.filedb.filestore import FileStorage
 
 from indexer import positionkeys
 from indexer.matching import IndexView, docnums, match_bits
@@ -74,3 +75,26 @@ def test_a_segment_without_keys_file_reads_its_blocks(tmp_path: Path) -> None:
         assert idx.search(SearchRequest(q='"hội nghị"')).total == len(found)
     finally:
         idx.close()
+
+
+class _Leaf:
+    """Just what KeysReader asks of a segment reader: its storage and its segment's file names."""
+
+    def __init__(self, storage: FileStorage) -> None:
+        self._storage = storage
+
+    def storage(self) -> FileStorage:
+        return self._storage
+
+    def segment(self) -> _Leaf:
+        return self
+
+    def make_filename(self, ext: str) -> str:
+        return "MAIN_x" + ext
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", b"\x00" * 7 + b"\xff" * 9])
+def test_an_unreadable_keys_file_is_ignored(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "MAIN_x.pkeys").write_bytes(content)
+    stored = KeysReader(_Leaf(FileStorage(str(tmp_path))))
+    assert stored.table == {} and ("body_f", "hoi") not in stored
