@@ -332,7 +332,8 @@ def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) 
     Set operations in C over every candidate at once; only the rarest word's keys become a set, the
     commoner ones (millions of keys for a folded "co") are streamed through `intersection`. A phrase's
     documents hold every word, so whole blocks' keys can be intersected unfiltered; the result is
-    narrowed to `docs` at each step, which also skips the blocks the next word no longer needs.
+    narrowed to `docs` at the end, and between words when few starts remain (the next word then reads
+    only the blocks, or the slices of keys, of their documents).
     """
     if not docs:
         return []
