@@ -13,11 +13,14 @@ indexer.analysis calls `word_tokenize` itself.
 
 from __future__ import annotations
 
+import logging
 import re
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # A feature template of the model, "T[-1,0].lower": span from first to last syllable offset, then a function.
 _TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?$")
@@ -230,5 +233,6 @@ def default_segmenter() -> Segmenter | None:
         templates = joblib.load(base / "features.bin")
         dictionary = joblib.load(base / "dictionary.bin")
         return Segmenter(read_crfsuite(base / "models.bin"), list(templates), set(dictionary))
-    except (OSError, ValueError):
+    except Exception as exc:  # noqa: BLE001 - any surprise in the model files: underthesea's own path
+        log.warning("word segmentation through underthesea's word_tokenize (%s: %s)", type(exc).__name__, exc)
         return None

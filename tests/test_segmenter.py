@@ -99,3 +99,16 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
     bogus.write_bytes(b"not a CRFsuite model at all")
     with pytest.raises(ValueError, match="not a CRFsuite model"):
         segmenter.read_crfsuite(bogus)
+
+
+def test_broken_model_files_mean_underthesea_itself(tmp_path: Path, monkeypatch, caplog) -> None:
+    for name in ("features.bin", "dictionary.bin", "models.bin"):
+        (tmp_path / name).write_bytes(b"\x80\x04not a pickle")
+    monkeypatch.setattr(segmenter, "model_dir", lambda: tmp_path)
+    segmenter.default_segmenter.cache_clear()
+    try:
+        assert segmenter.default_segmenter() is None
+        assert "word_tokenize" in caplog.text
+        assert analysis.words("Hội nghị tổng kết") == ["hội_nghị", "tổng_kết"]  # segmented, not split
+    finally:
+        segmenter.default_segmenter.cache_clear()
