@@ -248,7 +248,7 @@ def build_scale(n: int, workers: int, rebuild: bool) -> Path:
 
 
 def floor_sample(data: Path, workers: int, every: int = 20) -> None:
-    """The scale-up's segmentation floor, from every `every`-th article (the whole would take ~12 min)."""
+    """The scale-up's segmentation floor, from every `every`-th article (the whole would take ~5 min)."""
     with Archive(data / "archive.sqlite3") as archive:
         items = [(a.title, a.body) for i, a in enumerate(archive.iter_articles()) if i % every == 0]
         total = archive.count()

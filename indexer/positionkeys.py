@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import marshal
 import struct
-import sys
 from array import array
 from collections.abc import Iterable
 from itertools import chain, repeat
 from operator import lshift, or_, rshift
 from typing import Any
+
+from indexer.schema import little_endian, unpack_positions
 
 EXT = ".pkeys"
 KEY_SHIFT = 32  # a position key: docnum << KEY_SHIFT | position
@@ -30,15 +31,15 @@ MIN_DOCS = 1000  # terms in fewer documents are cheap to decode from their few p
 _FOOTER = struct.Struct("<Q")
 
 
-def block_keys(ids: Iterable[int], values: list[bytes]) -> array:
-    """Keys of postings whose values are PackedPositions (uint32 little-endian positions), in C."""
-    positions = array("I")
-    positions.frombytes(b"".join(values))
-    if sys.byteorder == "big":
-        positions.byteswap()
-    counts = map(rshift, map(len, values), repeat(2))
+def keys_of(ids: Iterable[int], counts: Iterable[int], positions: Iterable[int]) -> array:
+    """Keys of postings, in C: each document's id repeated for its count of positions, OR its positions."""
     docs = chain.from_iterable(map(repeat, map(lshift, ids, repeat(KEY_SHIFT)), counts))
     return array("Q", map(or_, docs, positions))
+
+
+def block_keys(ids: Iterable[int], values: list[bytes]) -> array:
+    """Keys of postings whose values are PackedPositions (4 bytes a position)."""
+    return keys_of(ids, map(rshift, map(len, values), repeat(2)), unpack_positions(b"".join(values)))
 
 
 class KeysWriter:
@@ -53,9 +54,7 @@ class KeysWriter:
     def add(self, fieldname: str, text: bytes, docs: Any, values: list[bytes]) -> None:
         if fieldname not in self.fields or len(docs) < MIN_DOCS:
             return
-        keys = block_keys(docs, values)
-        if sys.byteorder == "big":
-            keys.byteswap()
+        keys = little_endian(block_keys(docs, values))
         if self.file is None:
             self.file = self.segment.create_file(self.storage, EXT)
         self.file.write(keys.tobytes())
@@ -102,6 +101,4 @@ class KeysReader:
             f.seek(offset)
             out = array("Q")
             out.frombytes(f.read(8 * count))
-        if sys.byteorder == "big":
-            out.byteswap()
-        return out
+        return little_endian(out)

@@ -11,14 +11,13 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from itertools import accumulate, chain, repeat
-from operator import lshift, or_
+from itertools import accumulate, chain
 from typing import Any
 
 from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.leafdata import LRU
-from indexer.positionkeys import KEY_SHIFT, block_keys
+from indexer.positionkeys import KEY_SHIFT, block_keys, keys_of
 from indexer.schema import PackedPositions
 
 SLICE_BELOW = 64  # documents asked for × this < keys in their block: slice out theirs instead of all
@@ -122,9 +121,7 @@ class BlockIndex:
             return block_keys(ids, values)
         decode = self.matcher.format.decoder("positions")
         lists = [decode(v) for v in values]
-        counts = map(len, lists)
-        docs = chain.from_iterable(map(repeat, map(lshift, ids, repeat(KEY_SHIFT)), counts))
-        return array("Q", map(or_, docs, chain.from_iterable(lists)))
+        return keys_of(ids, map(len, lists), chain.from_iterable(lists))
 
 
 def wanted_keys(keys: array, locals_: list[int]) -> list[array]:

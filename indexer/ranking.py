@@ -292,21 +292,27 @@ def _plan(scorer: Scorer, g: _Group, docs: list[int]) -> _Plan:
                  cheap=cheap, costly=costly, bound=bound)
 
 
-def rank(scorer: Scorer, groups: list[_Group], docs: list[int], limit: int,
-         bits: int | None = None) -> list[tuple[float, int]]:
-    """The best `limit` (score, docnum) among `docs` (ascending), by score then docnum, as Whoosh orders them.
+def rank(scorer: Scorer, groups: list[_Group], bits: int, limit: int) -> list[tuple[float, int]]:
+    """The best `limit` (score, docnum) among the documents of `bits`, by score then docnum, as Whoosh orders them.
 
-    0. With many candidates, first among those matching in a title (or a code): see `_title_first`.
+    With many candidates, first among those matching in a title (or a code): see `_title_first`.
+    """
+    if not bits or limit <= 0:
+        return []
+    if bits.bit_count() >= PRUNE_FROM:
+        top = _title_first(scorer, groups, bits, limit)
+        if top is not None:
+            return top
+    return _rank(scorer, groups, docnums(bits), limit)
+
+
+def _rank(scorer: Scorer, groups: list[_Group], docs: list[int], limit: int) -> list[tuple[float, int]]:
+    """The best `limit` among `docs` (ascending), in two stages:
+
     1. A bound per candidate: every term part, plus phrases, exact when the phrase's postings are
        short (checked for the whole index once, cached), else counted as present. All in C-level gathers.
     2. Exact scores in order of the bound, a batch at a time, until the k-th exact beats the next bound.
     """
-    if not docs or limit <= 0:
-        return []
-    if len(docs) >= PRUNE_FROM and bits is not None:
-        top = _title_first(scorer, groups, bits, limit)
-        if top is not None:
-            return top
     n = len(docs)
     plans = [_plan(scorer, g, docs) for g in groups]
     high = [0.0] * n
@@ -362,7 +368,7 @@ def _title_first(scorer: Scorer, groups: list[_Group], bits: int, limit: int) ->
     essential &= bits
     if not essential or essential == bits:
         return None
-    best = rank(scorer, groups, docnums(essential), limit)
+    best = _rank(scorer, groups, docnums(essential), limit)
     if len(best) == limit and best[-1][0] > ceiling:
         return best
     return None

@@ -20,6 +20,23 @@ SCHEMA_VERSION = 2
 FACETS = ("year", "department", "category", "site")
 
 
+def little_endian(numbers: array) -> array:
+    """`numbers` with its items in stored (little-endian) order, or back: swapped in place on big-endian machines.
+
+    Packed positions and position keys are stored little-endian, whatever machine wrote them.
+    """
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers
+
+
+def unpack_positions(raw: bytes) -> array:
+    """Packed positions (PackedPositions values, one or several joined) as an array of ints, in C."""
+    packed = array("I")
+    packed.frombytes(raw)
+    return little_endian(packed)
+
+
 class PackedPositions(Positions):
     """Positions as little-endian uint32s, where Whoosh's Positions pickles a list of deltas.
 
@@ -29,17 +46,10 @@ class PackedPositions(Positions):
     """
 
     def encode(self, poslist: list[int]) -> bytes:
-        packed = array("I", poslist)
-        if sys.byteorder == "big":
-            packed.byteswap()
-        return packed.tobytes()
+        return little_endian(array("I", poslist)).tobytes()
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        packed = array("I")
-        packed.frombytes(valuestring)
-        if sys.byteorder == "big":
-            packed.byteswap()
-        return packed.tolist()
+        return unpack_positions(valuestring).tolist()
 
     def decode_frequency(self, valuestring: bytes) -> int:
         return len(valuestring) // 4

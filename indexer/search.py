@@ -446,7 +446,7 @@ def _top(searcher: Any, view: IndexView, scorer: Scorer | None, query: Q.Query, 
     """The best `limit` (score, docnum) of the matches, Whoosh's BM25F scores and order."""
     if scorer is not None and bits:
         try:
-            return rank(scorer, compile_query(view, query), docnums(bits), limit, bits)
+            return rank(scorer, compile_query(view, query), bits, limit)
         except Unsupported as exc:
             log.debug("ranking %r with Whoosh: %s", query, exc)
     hits = searcher.search(query, limit=limit, terms=False, filter=set(docnums(bits)))

@@ -28,7 +28,7 @@ class SegmentCache:
 
     def get_many(self, hashes: Iterable[str]) -> dict[str, str]:
         keys = [self.prefix + h for h in hashes]
-        found: dict[str, dict[str, str]] = {}
+        found: dict[str, str] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             rows = self.conn.execute(

@@ -125,11 +125,13 @@ class Segmenter:
         self.caches: dict[int, dict[tuple[str, ...], tuple[float, ...]]] = {w: {} for w in self.groups}
         self.older: dict[int, dict[tuple[str, ...], tuple[float, ...]]] = {w: {} for w in self.groups}
         from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
+        from underthesea.pipeline.text_normalize.token_normalize import token_normalize
         from underthesea.pipeline.word_tokenize import regex_tokenize
 
         # The tokenizer's own pattern: each alternative is one named group spanning the whole match.
         self.pattern = re.compile("(" + "|".join(regex_tokenize.regex_patterns) + ")", re.VERBOSE | re.UNICODE)
         self.normalize_characters = normalize_characters_in_text
+        self.normalize_token = token_normalize
         self.normalized: dict[str, str] = {}
 
     def _span(self, width: int, span: tuple[str, ...]) -> tuple[float, ...]:
@@ -201,8 +203,6 @@ class Segmenter:
 
     def tokenize(self, text: str) -> list[str]:
         """underthesea's regex tokenizer, with each token's normalisation remembered."""
-        from underthesea.pipeline.text_normalize.token_normalize import token_normalize
-
         normalized = self.normalized
         tokens = [m.group() for m in self.pattern.finditer(self.normalize_characters(text))]
         out = []
@@ -211,7 +211,7 @@ class Segmenter:
             if norm is None:
                 if len(normalized) >= _CACHE_LIMITS[1]:
                     normalized.clear()
-                norm = normalized[token] = token_normalize(token, use_character_normalize=True)
+                norm = normalized[token] = self.normalize_token(token, use_character_normalize=True)
             out.append(norm)
         return out
 

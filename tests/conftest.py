@@ -50,6 +50,17 @@ def index_articles(data: Path, *batches: list[Article]) -> SearchIndex:
     return SearchIndex(data / "index", data / "archive.sqlite3")
 
 
+def two_commit_index(data: Path) -> SearchIndex:
+    """Our corpus in two commits: the second adds a segment and replaces an article of the first, so the
+    first segment has a deletion and the second's docnums are offset (what matching must get right)."""
+    from dataclasses import replace
+
+    from tests.corpus import ARTICLES
+
+    changed = replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tổng kết được tổ chức lại.")
+    return index_articles(data, ARTICLES[:6], [*ARTICLES[6:], changed])
+
+
 @pytest.fixture
 def make_index(data_dir: Path) -> Iterator[Callable[..., SearchIndex]]:
     """Factory: archive these articles, build a real Whoosh index, return a SearchIndex over it."""

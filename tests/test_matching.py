@@ -20,7 +20,7 @@ from indexer.matching import LRU, IndexView, docnums, iter_bits, match_bits, phr
 from indexer.query import parse_query
 from indexer.ranking import compile_query, rank
 from indexer.search import SearchIndex, SearchRequest, _filter_query, build_query
-from tests.conftest import index_articles
+from tests.conftest import two_commit_index
 from tests.corpus import ARTICLES
 
 QUERIES = [
@@ -36,9 +36,7 @@ FILTERS: list[dict[str, Any]] = [{}, {"year": "2021"}, {"department": "Văn phò
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     """Two commits: the second adds a segment and replaces an article of the first (a deletion)."""
-    data = tmp_path_factory.mktemp("matching")
-    changed = replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tổng kết được tổ chức lại.")
-    idx = index_articles(data, ARTICLES[:6], [*ARTICLES[6:], changed])
+    idx = two_commit_index(tmp_path_factory.mktemp("matching"))
     yield idx
     idx.close()
 
@@ -105,7 +103,7 @@ def test_ranking_equals_whooshs_scores_and_order(index: SearchIndex, q: str, che
     bits = match_bits(view, final)
     theirs = _whoosh_top(searcher, final, 5)
     for _first_then_again in range(2):  # the second time, from the cached score arrays
-        ours = rank(scorer, compile_query(view, final), docnums(bits), 5)
+        ours = rank(scorer, compile_query(view, final), bits, 5)
         assert [d for _s, d in ours] == [d for _s, d in theirs]
         assert [s for s, _d in ours] == pytest.approx([s for s, _d in theirs], rel=1e-9)
 
@@ -114,7 +112,7 @@ def test_a_union_with_a_correction_scores_each_side_where_it_matches(index: Sear
     searcher, view, scorer = _view(index)
     query = Q.Or([build_query(parse_query("hội nghị")), Q.And([build_query(parse_query("thủy lợi")),
                                                                  Q.Term("year", "2021")])])
-    ours = rank(scorer, compile_query(view, query), docnums(match_bits(view, query)), 10)
+    ours = rank(scorer, compile_query(view, query), match_bits(view, query), 10)
     theirs = _whoosh_top(searcher, query, 10)
     assert [d for _s, d in ours] == [d for _s, d in theirs]
     assert [s for s, _d in ours] == pytest.approx([s for s, _d in theirs], rel=1e-9)
@@ -211,7 +209,7 @@ def test_ranking_titles_first_gives_whooshs_top(index: SearchIndex, q: str, filt
     final = _final(_request(q, filters))
     bits = match_bits(view, final)
     theirs = _whoosh_top(searcher, final, 2)
-    ours = rank(scorer, compile_query(view, final), docnums(bits), 2, bits)
+    ours = rank(scorer, compile_query(view, final), bits, 2)
     assert [d for _s, d in ours] == [d for _s, d in theirs]
     assert [s for s, _d in ours] == pytest.approx([s for s, _d in theirs], rel=1e-9)
 

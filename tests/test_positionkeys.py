@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from indexer.matching import IndexView, docnums, match_bits
 from indexer.positionkeys import KeysReader
 from indexer.postings import BlockIndex
 from indexer.search import SearchIndex, SearchRequest
-from tests.conftest import index_articles
+from tests.conftest import index_articles, two_commit_index
 from tests.corpus import ARTICLES
 
 PHRASES = [["hoi", "nghi"], ["tong", "ket"], ["nghi", "hoi"], ["hoi", "hoi"], ["hoi", "nghi", "tong", "ket"],
@@ -26,11 +25,9 @@ PHRASES = [["hoi", "nghi"], ["tong", "ket"], ["nghi", "hoi"], ["hoi", "hoi"], ["
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     """Two commits with every term's keys written (the threshold lowered to one document)."""
-    data = tmp_path_factory.mktemp("pkeys")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(positionkeys, "MIN_DOCS", 1)
-        changed = replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tổng kết được tổ chức lại.")
-        idx = index_articles(data, ARTICLES[:6], [*ARTICLES[6:], changed])
+        idx = two_commit_index(tmp_path_factory.mktemp("pkeys"))
     yield idx
     idx.close()
 
