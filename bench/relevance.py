@@ -349,7 +349,6 @@ def run_relevance(show_misses: bool) -> None:
 TUNING_GRID = {
     "TITLE_BOOST": (1.0, 1.5, 2.5, 4.0),
     "EXACT_BOOST": (0.3, 0.6, 1.2),
-    "WORD_BOOST": (0.0, 1.0, 2.0),
     "PHRASE_BOOST": (1.0, 2.0, 4.0),
     "PAIR_BOOST": (0.0, 0.5, 1.0),
 }

@@ -24,7 +24,8 @@ _MARKED_VOWELS = set("ăâêôơư")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SYLLABLE = re.compile(r"[^\W_]+")
 # A code: letters/digits joined by / - . (document numbers, dates, "HC-TH"); at least one joiner.
-_CODE = re.compile(r"[^\W_]+(?:[/\-.][^\W_]+)+")
+# Starting only where a word starts: the same matches, without retrying from inside every other word.
+_CODE = re.compile(r"(?<![^\W_])[^\W_]+(?:[/\-.][^\W_]+)+")
 
 
 def nfc(text: str) -> str:
@@ -90,13 +91,40 @@ def fold(token: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+class _CharFolds(dict[int, str]):
+    """fold() of single characters, each computed when first seen, for str.translate (in C).
+
+    fold() of a lower-case syllable is the fold of each of its characters: lower-casing, đ → d and
+    dropping combining marks after canonical decomposition all go character by character.
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold(chr(code))
+        return folded
+
+
+_CHAR_FOLDS = _CharFolds()
+
+
 def syllables(text: str) -> list[str]:
     """Lower-cased, tone-normalised syllables (letters and digits), in order."""
     return _syllables(normalize_text(text))
 
 
 def _syllables(normalized: str) -> list[str]:
-    return [m.group().lower() for m in _SYLLABLE.finditer(normalized)]
+    return _lowered_matches(_SYLLABLE, normalized)
+
+
+def _lowered_matches(pattern: re.Pattern[str], text: str) -> list[str]:
+    """Each match, lower-cased: found in the lower-cased text in one call where that is the same thing.
+
+    It is unless lower-casing changes a length ("İ" → "i̇") or depends on context (a final "Σ"):
+    no other character changes class when lower-cased (checked over all of Unicode).
+    """
+    low = text.lower()
+    if len(low) == len(text) and "\u03a3" not in text:
+        return pattern.findall(low)
+    return [m.group().lower() for m in pattern.finditer(text)]
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +149,7 @@ def codes(text: str) -> list[str]:
 
 
 def _codes(normalized: str) -> list[str]:
-    return [m.group().lower() for m in _CODE.finditer(normalized)]
+    return _lowered_matches(_CODE, normalized)
 
 
 def has_marks(token: str) -> bool:
@@ -181,11 +209,10 @@ def analyze(text: str, *, segment: bool = True) -> AnalyzedText:
     words() each do on their own): indexing should cost little more than segmentation.
     """
     normalized = normalize_text(text)
-    sylls = _syllables(normalized)
-    folds = {s: fold(s) for s in set(sylls)}
+    exact = " ".join(_syllables(normalized))
     return AnalyzedText(
-        exact=" ".join(sylls),
-        folded=" ".join([folds[s] for s in sylls]),
+        exact=exact,
+        folded=exact.translate(_CHAR_FOLDS),  # fold() of each syllable: it folds character by character
         words=" ".join(_words(normalized)) if segment else "",
         codes=" ".join(_codes(normalized)),
     )

@@ -19,7 +19,7 @@ from crawl.archive import Archive, Article
 from indexer import store
 from indexer.analysis import ANALYSIS_VERSION, analyze, words
 from indexer.segcache import SegmentCache
-from indexer.segwriter import FastSegmentWriter
+from indexer.segwriter import WORDS, FastSegmentWriter
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,12 @@ def pubdate_number(published: str | None) -> int:
 
 
 def document(article: Article, tokens: dict[str, str]) -> dict[str, object]:
+    """FastSegmentWriter.add_document's arguments: fields, and the words it counts (`worddf`)."""
     doc: dict[str, object] = {
         "id": article.id, "content_hash": article.content_hash, "title": article.title,
         "url": article.url or "", "published": article.published or "",
-        "pubdate": pubdate_number(article.published), **tokens,
+        "pubdate": pubdate_number(article.published),
+        **{name: value for name, value in tokens.items() if name != "words"}, WORDS: tokens["words"],
     }
     facets = {"year": str(article.year) if article.year else None, "department": article.department,
               "category": article.category, "site": article.site}

@@ -15,9 +15,12 @@ from whoosh.system import pack_uint
 
 # Bump when fields change; together with analysis.ANALYSIS_VERSION it decides when to rebuild.
 # 2: positions stored as packed integers (PackedPositions) instead of pickled deltas.
-SCHEMA_VERSION = 2
+# 3: no `words` field: segmented words are counted per segment beside it (indexer/worddf.py).
+SCHEMA_VERSION = 3
 
 FACETS = ("year", "department", "category", "site")
+_BIG_ENDIAN = sys.byteorder == "big"
+_FREQUENCIES = [pack_uint(n) for n in range(256)]  # Frequency's encoded values, shared
 
 
 def little_endian(numbers: array) -> array:
@@ -25,7 +28,7 @@ def little_endian(numbers: array) -> array:
 
     Packed positions and position keys are stored little-endian, whatever machine wrote them.
     """
-    if sys.byteorder == "big":
+    if _BIG_ENDIAN:
         numbers.byteswap()
     return numbers
 
@@ -46,7 +49,9 @@ class PackedPositions(Positions):
     """
 
     def encode(self, poslist: list[int]) -> bytes:
-        return little_endian(array("I", poslist)).tobytes()
+        if _BIG_ENDIAN:
+            return little_endian(array("I", poslist)).tobytes()
+        return array("I", poslist).tobytes()  # once per posting when indexing: no call it does not need
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         return unpack_positions(valuestring).tolist()
@@ -70,22 +75,40 @@ class TokenField(TEXT):
         if phrase:
             self.format = PackedPositions(field_boost=self.format.field_boost)
 
+    @property
+    def positional(self) -> bool:
+        return isinstance(self.format, Positions)
+
     def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, str):
             yield from super().index(value, **kwargs)
             return
         boost = self.format.field_boost
-        tokens = value.split()
-        if isinstance(self.format, Positions):
-            positions: defaultdict[str, list[int]] = defaultdict(list)
-            for i, token in enumerate(tokens):
-                positions[token].append(i)
+        if self.positional:
             encode = self.format.encode
-            for token, where in positions.items():
+            for token, where in self.occurrences(value.split()):
                 yield token.encode("utf-8"), len(where), len(where) * boost, encode(where)
         else:
-            for token, n in Counter(tokens).items():
-                yield token.encode("utf-8"), n, n * boost, pack_uint(n)
+            for token, n in self.occurrences(value.split()):
+                yield token.encode("utf-8"), n, n * boost, frequency_value(n)
+
+    def occurrences(self, tokens: list[str]) -> Any:
+        """Each distinct token with its positions (a positional field) or its count, first seen first.
+
+        What `index` encodes for Whoosh; segwriter's pool takes them directly, without Whoosh's
+        per-posting tuples.
+        """
+        if not self.positional:
+            return Counter(tokens).items()
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for i, token in enumerate(tokens):
+            positions[token].append(i)
+        return positions.items()
+
+
+def frequency_value(n: int) -> bytes:
+    """Whoosh's Frequency format value for `n` occurrences; the common ones shared, not rebuilt."""
+    return _FREQUENCIES[n] if n < len(_FREQUENCIES) else pack_uint(n)
 
 
 def build_schema() -> Schema:
@@ -107,8 +130,8 @@ def build_schema() -> Schema:
         # exact (tone-normalised) syllables: an exact-diacritic match ranks above a folded one
         title_s=TokenField(analyzer=tokens, phrase=False, field_boost=2.0),
         body_s=TokenField(analyzer=tokens, phrase=False),
-        # whole words from underthesea: a whole-word match ranks above scattered syllables
-        words=TokenField(analyzer=tokens, phrase=False),
+        # (underthesea's words are no field: the suggester reads only their counts, kept beside each
+        # segment by `worddf`; as a ranking boost they measured worse than phrases)
         # document numbers and dates kept whole ("15/2003/qh11")
         codes=TokenField(analyzer=tokens, phrase=False),
         # facets and filters: one column each, counted per query

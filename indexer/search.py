@@ -29,6 +29,7 @@ from indexer.ranking import Scorer, compile_query, rank
 from indexer.schema import FACETS
 from indexer.snippets import make_snippet, mark_text
 from indexer.suggest import Suggester
+from indexer.worddf import WordTable
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,9 @@ MAX_CLAUSES = 32
 # multiplier on a BM25F score, so they add up linearly rather than saturating like field_boost.
 TITLE_BOOST = 2.5   # a query syllable found in the title over one found in the body
 EXACT_BOOST = 0.6   # an exact-diacritic syllable over a folded-only one ("hồ" over "hổ")
-WORD_BOOST = 0.0    # query syllables forming a segmented word: 1.0 and 2.0 measured worse (phrases do it)
 PHRASE_BOOST = 2.0  # all the query's syllables adjacent, in order
 PAIR_BOOST = 1.0    # two neighbouring query syllables adjacent: proximity for longer queries
 CODE_BOOST = 3.0    # a document number or date typed whole
-MAX_WORD_SYLLABLES = 4  # longest n-gram of the query tried as a segmented word
 
 
 class InvalidParameter(ValueError):
@@ -173,17 +172,11 @@ def _excluded_query(clause: Clause) -> Q.Query:
     return _clause_query(clause)
 
 
-def _candidate_words(sylls: list[str]) -> set[str]:
-    """Every run of 2–4 neighbouring query syllables, as the words field spells a word ("hội_nghị").
-
-    The query is not segmented: underthesea splits a short lower-cased query differently from the
-    cased sentence it came from, so each run is tried and the index says which ones are words.
-    """
-    return {"_".join(sylls[i:i + n]) for n in range(2, MAX_WORD_SYLLABLES + 1) for i in range(len(sylls) - n + 1)}
-
-
 def _boosts(parsed: ParsedQuery, optional_clauses: list[Clause]) -> list[Q.Query]:
-    """Optional queries that only rank: exact marks, whole words, adjacency, codes, stopwords."""
+    """Optional queries that only rank: exact marks, adjacency, codes, stopwords.
+
+    (Segmented words were a boost too: 1.0 and 2.0 measured worse than the phrases, which do it.)
+    """
     boosts: list[Q.Query] = [_clause_query(c) for c in optional_clauses]
     for s in sorted({s for s in parsed.all_syllables() if has_marks(s)}):
         boosts += [Q.Term("title_s", s, boost=EXACT_BOOST * TITLE_BOOST), Q.Term("body_s", s, boost=EXACT_BOOST)]
@@ -196,8 +189,6 @@ def _boosts(parsed: ParsedQuery, optional_clauses: list[Clause]) -> list[Q.Query
             for pair in sorted({(a, b) for a, b in zip(folded, folded[1:], strict=False)}):
                 boosts += [Q.Phrase("title_f", list(pair), boost=PAIR_BOOST * TITLE_BOOST),
                            Q.Phrase("body_f", list(pair), boost=PAIR_BOOST)]
-        if WORD_BOOST:
-            boosts += [Q.Term("words", w, boost=WORD_BOOST) for w in sorted(_candidate_words(plain))]
     boosts += [Q.Term("codes", c, boost=CODE_BOOST) for c in codes(parsed.text)]
     return boosts
 
@@ -298,7 +289,9 @@ class SearchIndex:
         self._leafdata.retain({s for leaf, _offset in reader.leaf_readers() if (s := segment_id(leaf))})
         data, leaves = self._leafdata, [leaf for leaf, _offset in reader.leaf_readers()]
         self._suggester = Suggester(reader, lambda: [exact_variants(data, leaf, field) for leaf in leaves
-                                                     for field in ("title_s", "body_s")])
+                                                     for field in ("title_s", "body_s")],
+                                    lambda: [data.table((segment_id(leaf), "wdf"), lambda leaf=leaf: WordTable.of(leaf))
+                                             for leaf in leaves])
         self._view = IndexView(self._searcher, self._leafdata)
         try:
             self._scorer = Scorer(self._view)

@@ -16,6 +16,7 @@ from typing import Any
 
 from indexer.analysis import fold, has_marks, nfc, normalize_syllable
 from indexer.query import ParsedQuery
+from indexer.worddf import WordTable
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -56,10 +57,14 @@ class _DocFreqs:
 class Suggester:
     """Per index generation; the vocabulary is loaded on first use (one pass over two lexicons)."""
 
-    def __init__(self, reader: Any, lexicons: Callable[[], list[dict[str, list[str]]]] | None = None) -> None:
+    def __init__(self, reader: Any, lexicons: Callable[[], list[dict[str, list[str]]]] | None = None,
+                 word_tables: Callable[[], list[WordTable]] | None = None) -> None:
         self.reader = reader
         # folded → exact syllables, one table per segment and field (kept across generations by the caller)
         self._lexicons = lexicons
+        # documents per segmented word, one table per segment (the caller's, or opened here on first use)
+        self._word_tables = word_tables or (lambda: [WordTable.of(leaf) for leaf, _ in reader.leaf_readers()])
+        self._tables: list[WordTable] | None = None
         self._df: _DocFreqs | None = None
         self._by_fold: dict[str, list[str]] = {}
 
@@ -110,7 +115,10 @@ class Suggester:
         return sorted(self._variants(syllable, edits=False), key=lambda f: -vocab.get(f, 0))[:8] or [syllable]
 
     def _word_df(self, parts: list[str]) -> int:
-        return self.reader.doc_frequency("words", "_".join(parts))
+        if self._tables is None:
+            self._tables = self._word_tables()
+        word = "_".join(parts)
+        return sum(table.get(word) for table in self._tables)
 
     def _context(self, sylls: list[str], i: int, candidate: str) -> int:
         """Most documents in which `candidate` forms one word with neighbours (their variants too)."""

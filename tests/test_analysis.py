@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -113,3 +114,24 @@ def test_analyze_agrees_with_the_single_purpose_functions() -> None:
     assert result.exact.split() == syllables(text)
     assert result.folded.split() == [fold(s) for s in syllables(text)]
     assert result.codes.split() == codes(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Hội nghị tổng kết (Số 12/QĐ-SCT), 1.000.000 đồng, HC-TH-, a/b/c/ ./x x_abc/def",
+    "İstanbul İİ ĐẠI HỘI",               # lower-cases to a longer text: "İ" → "i̇"
+    "ΟΔΟΣ'Α ΣΊΣΥΦΟΣ. Σ-Σ",                # a capital sigma lower-cases by context
+    "Ǆ ǅ ǆ ﬁ ß ΐ Й й Ά ά Ⅻ ², ½ ٣ x\u0301y",  # title case, ligatures, other scripts, digits, a stray mark
+])
+def test_syllables_codes_and_folds_equal_their_one_match_at_a_time_definition(text: str) -> None:
+    """analyze finds matches in the lower-cased text and folds character by character (both in C);
+    the definition is each match of the normalised text lower-cased, and fold() of each syllable."""
+    from indexer.analysis import _CODE, _SYLLABLE
+
+    normalized = normalize_text(text)
+    sylls = [m.group().lower() for m in _SYLLABLE.finditer(normalized)]
+    result = analyze(text, segment=False)
+    assert result.exact.split() == sylls
+    assert result.folded.split() == [fold(s) for s in sylls]
+    assert result.codes.split() == [m.group().lower() for m in _CODE.finditer(normalized)]
+    # a code starts where a word starts: the same matches as the pattern without that condition
+    assert result.codes.split() == [m.group().lower() for m in re.finditer(r"[^\W_]+(?:[/\-.][^\W_]+)+", normalized)]

@@ -76,6 +76,63 @@ def test_over_the_memory_limit_postings_spill_to_disk_and_come_back_whole(tmp_pa
     assert spilled == stock
 
 
+def _many_documents() -> list[str]:
+    """400 documents of our corpus's sentences, rotated and repeated: terms in 300+ documents (several
+    posting blocks), weights and lengths that vary, documents without some fields' terms."""
+    from tests.corpus import ARTICLES
+
+    sentences = [s for a in ARTICLES for s in a.body.replace("\n", ". ").split(". ") if s]
+    return [" ".join(sentences[(i * 7 + k) % len(sentences)] for k in range(1 + i % 5)) * (1 + i % 3)
+            for i in range(400)]
+
+
+def _everything(directory: Path) -> list[tuple[object, ...]]:
+    """Each term's info (what ranking reads) and each posting with its block's statistics."""
+    out: list[tuple[object, ...]] = []
+    with whoosh_index.open_dir(str(directory)).reader() as reader:
+        for field in ("f", "s"):
+            for term in reader.lexicon(field):
+                ti = reader.term_info(field, term)
+                out.append((field, term, ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length(),
+                            ti.max_weight(), ti.min_id(), ti.max_id()))
+                m = reader.postings(field, term)
+                while m.is_active():
+                    out.append((m.id(), m.weight(), m.value(), m.block_max_weight(), m.block_min_length(),
+                                m.block_max_length()))
+                    m.next()
+    return out
+
+
+@pytest.mark.parametrize("limitmb", [128, 0.05], ids=["in-memory", "spilled"])
+def test_many_documents_give_the_same_term_infos_blocks_and_postings(tmp_path: Path, limitmb: float) -> None:
+    built = {}
+    for fast in (True, False):
+        directory = tmp_path / str(fast)
+        directory.mkdir()
+        ix = whoosh_index.create_in(str(directory), _schema(fast))
+        writer = (FastSegmentWriter if fast else SegmentWriter)(ix, limitmb=limitmb)
+        for n, text in enumerate(_many_documents()):
+            tokens = article_tokens("", text, "")
+            writer.add_document(id=str(n), f=tokens["body_f"], s=tokens["body_s"])
+        if fast:
+            assert (len(writer.pool.runs) > 0) == (limitmb < 1)
+        writer.commit()
+        built[fast] = _everything(directory)
+    assert max(row[3] for row in built[False] if len(row) == 9) > 300  # several blocks of 128
+    assert built[True] == built[False]
+
+
+def test_pool_joins_token_and_whoosh_postings_of_a_term_in_document_order(tmp_path: Path) -> None:
+    """A merge hands the pool postings through add_field after add_tokens had some of the same terms."""
+    field = TokenField(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+    pool = TermPool(FileStorage(str(tmp_path)), None, limitmb=128)
+    pool.add_tokens("s", 4, field, ["x", "y", "x"])
+    pool.add_field("s", 1, field.index("x"))
+    pool.add_tokens("s", 6, field, ["y"])
+    got = [(f, t, d, w) for f, t, d, w, _v in pool.iter_postings()]
+    assert got == [("s", b"x", 1, 1.0), ("s", b"x", 4, 2.0), ("s", b"y", 4, 1.0), ("s", b"y", 6, 1.0)]
+
+
 def test_token_field_counts_repeats_and_keeps_positions(tmp_path: Path) -> None:
     postings = _build(tmp_path / "fast", True)
     hoi = [p for p in postings if p[0] == "f" and p[1] == b"hoi" and p[2] == 1]

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from indexer.query import parse_query
-from indexer.search import SearchIndex, SearchRequest, _candidate_words
+from indexer.search import SearchIndex, SearchRequest
 from indexer.snippets import make_snippet
 from indexer.suggest import Suggester
 from tests.conftest import index_articles
@@ -69,11 +69,6 @@ def test_suggester_leaves_unknown_long_queries_alone(index: SearchIndex) -> None
     searcher = index._current_searcher()
     suggester = Suggester(searcher.reader())
     assert suggester.suggest(parse_query("xyzzy " * 20), total=0) is None
-
-
-def test_candidate_words_are_runs_of_neighbouring_syllables() -> None:
-    assert _candidate_words(["ủy", "ban", "nhân", "dân"]) == {
-        "ủy_ban", "ban_nhân", "nhân_dân", "ủy_ban_nhân", "ban_nhân_dân", "ủy_ban_nhân_dân"}
 
 
 def test_snippet_shows_the_densest_passage_of_the_original_text() -> None:
