@@ -24,8 +24,9 @@ _MARKED_VOWELS = set("ăâêôơư")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SYLLABLE = re.compile(r"[^\W_]+")
 # A code: letters/digits joined by / - . (document numbers, dates, "HC-TH"); at least one joiner.
-# Starting only where a word starts: the same matches, without retrying from inside every other word.
-_CODE = re.compile(r"(?<![^\W_])[^\W_]+(?:[/\-.][^\W_]+)+")
+# Starting only where a word starts, and never giving letters back (a joiner cannot follow a letter
+# given back): the same matches, without retrying inside every word (a quarter of analysis time).
+_CODE = re.compile(r"(?<![^\W_])[^\W_]++(?:[/\-.][^\W_]++)+")
 
 
 def nfc(text: str) -> str:

@@ -10,17 +10,16 @@ from typing import Any
 
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Positions
-from whoosh.system import pack_uint
+from whoosh.formats import Format, Positions, tokens
 
 # Bump when fields change; together with analysis.ANALYSIS_VERSION it decides when to rebuild.
 # 2: positions stored as packed integers (PackedPositions) instead of pickled deltas.
-# 3: no `words` field: segmented words are counted per segment beside it (indexer/worddf.py).
+# 3: no `words` field: segmented words are counted per segment beside it (indexer/worddf.py);
+#    exact syllables and codes carry weights only (Weights), no frequency values.
 SCHEMA_VERSION = 3
 
 FACETS = ("year", "department", "category", "site")
 _BIG_ENDIAN = sys.byteorder == "big"
-_FREQUENCIES = [pack_uint(n) for n in range(256)]  # Frequency's encoded values, shared
 
 
 def little_endian(numbers: array) -> array:
@@ -60,6 +59,33 @@ class PackedPositions(Positions):
         return len(valuestring) // 4
 
 
+class Weights(Format):
+    """Frequency's postings without their values: a posting's weight (frequency × field boost) is all
+    anything reads of exact syllables and codes (ranking reads weights; phrases, folded positions).
+
+    Frequency also stores each frequency as a 4-byte value, which the segment writer kept, joined,
+    pickled and compressed for nothing (issue 5). Without values, Whoosh cannot say a posting's
+    frequency (`supports("frequency")` is false); its weight still says it.
+    """
+
+    posting_size = 0
+    __inittypes__ = dict(field_boost=float)
+
+    def __init__(self, field_boost: float = 1.0, **options: Any) -> None:
+        self.field_boost = field_boost
+        self.options = options
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        counts = Counter(t.text for t in tokens(value, analyzer, kwargs))
+        return ((w, n, n * self.field_boost, b"") for w, n in counts.items())
+
+    def encode(self, value: Any) -> bytes:
+        return b""
+
+    def combine(self, vs: Any) -> bytes:
+        return b""
+
+
 class TokenField(TEXT):
     """A TEXT field over space-separated tokens that skips Whoosh's per-token objects when indexing.
 
@@ -72,8 +98,8 @@ class TokenField(TEXT):
 
     def __init__(self, *, phrase: bool = False, **kwargs: Any) -> None:
         super().__init__(phrase=phrase, **kwargs)
-        if phrase:
-            self.format = PackedPositions(field_boost=self.format.field_boost)
+        boost = self.format.field_boost
+        self.format = PackedPositions(field_boost=boost) if phrase else Weights(field_boost=boost)
 
     @property
     def positional(self) -> bool:
@@ -90,7 +116,7 @@ class TokenField(TEXT):
                 yield token.encode("utf-8"), len(where), len(where) * boost, encode(where)
         else:
             for token, n in self.occurrences(value.split()):
-                yield token.encode("utf-8"), n, n * boost, frequency_value(n)
+                yield token.encode("utf-8"), n, n * boost, b""
 
     def occurrences(self, tokens: list[str]) -> Any:
         """Each distinct token with its positions (a positional field) or its count, first seen first.
@@ -104,11 +130,6 @@ class TokenField(TEXT):
         for i, token in enumerate(tokens):
             positions[token].append(i)
         return positions.items()
-
-
-def frequency_value(n: int) -> bytes:
-    """Whoosh's Frequency format value for `n` occurrences; the common ones shared, not rebuilt."""
-    return _FREQUENCIES[n] if n < len(_FREQUENCIES) else pack_uint(n)
 
 
 def build_schema() -> Schema:

@@ -41,7 +41,7 @@ from whoosh.writing import PostingPool, SegmentWriter
 
 from indexer import worddf
 from indexer.positionkeys import KeysWriter
-from indexer.schema import PackedPositions, TokenField, frequency_value
+from indexer.schema import PackedPositions, TokenField
 
 WORDS = "_words"  # add_document's argument for a document's segmented words (counted, not indexed)
 Posting = tuple[str, bytes, int, float, bytes]
@@ -98,7 +98,7 @@ class TermPool(PostingPool):
                     size += 240 + len(token)
                 entry[0].append(docnum)
                 entry[1].append(n * boost)
-                entry[2].append(frequency_value(n))
+                entry[2].append(b"")  # Weights: no value
                 size += 12
         self.fieldnames.add(fieldname)
         self.currentsize += size

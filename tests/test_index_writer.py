@@ -12,7 +12,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.build import article_tokens
-from indexer.schema import PackedPositions, TokenField
+from indexer.schema import PackedPositions, TokenField, Weights
 from indexer.segwriter import FastSegmentWriter, TermPool
 
 TEXTS = [
@@ -29,7 +29,9 @@ def _schema(fast: bool) -> Schema:
     schema = Schema(id=ID(stored=True, unique=True),
                     f=kind(analyzer=tokens, phrase=True, field_boost=2.0),
                     s=kind(analyzer=tokens, phrase=False))
-    schema["f"].format = PackedPositions(field_boost=2.0)  # stock TEXT too: the writers are compared, not formats
+    # stock TEXT too: the writers are compared, not formats
+    schema["f"].format = PackedPositions(field_boost=2.0)
+    schema["s"].format = Weights()
     return schema
 
 
@@ -145,6 +147,9 @@ def test_token_field_counts_repeats_and_keeps_positions(tmp_path: Path) -> None:
     assert schema["f"].format.decode_positions(value) == [i for i, t in enumerate(folded) if t == "hoi"]
     assert folded[-6:] == ["hoi", "nghi"] * 3
     assert length == len(folded)
+    # exact syllables keep only weights (Weights): frequency × boost, no value
+    exact = [p for p in postings if p[0] == "s" and p[1] == "hội".encode() and p[2] == 1]
+    assert [(weight, value) for _, _, _, weight, value, _ in exact] == [(3.0, None)]
 
 
 @pytest.mark.parametrize("limitmb", [128, 0.0002], ids=["in-memory", "spilled-each-time"])
