@@ -84,3 +84,21 @@ def test_a_segment_without_its_table_knows_no_words_and_nothing_fails(tmp_path: 
         assert index.search(SearchRequest(q="trốn thuê")).suggestion != "trốn thuế"
     finally:
         index.close()
+
+
+def test_a_table_reads_back_what_was_written_and_a_damaged_one_reads_as_empty(tmp_path: Path) -> None:
+    from whoosh.codec import default_codec
+    from whoosh.filedb.filestore import FileStorage
+
+    storage = FileStorage(str(tmp_path))
+    segment = default_codec().new_segment(storage, "MAIN")
+    counts = Counter({"hội_nghị": 3, "thủy_lợi": 1, "ủy_ban": 7, "a_b": 2, "đà_nẵng": 5})
+    worddf.write(segment, storage, counts)
+    table = WordTable(storage, segment)
+    assert {w: table.get(w) for w in counts} == counts
+    assert table.get("hội") == table.get("zzz") == table.get("") == 0
+    assert table.counts() == counts
+    path = tmp_path / segment.make_filename(worddf.EXT)
+    path.write_bytes(path.read_bytes()[:-3])  # cut short
+    assert WordTable(storage, segment).get("ủy_ban") == 0
+    assert WordTable(storage, segment).counts() == Counter()
