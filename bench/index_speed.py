@@ -36,6 +36,7 @@ from scaleup import CORPUS, build_scaleup  # noqa: E402
 from crawl.archive import Archive, import_archive  # noqa: E402
 from indexer.analysis import normalize_text, words  # noqa: E402
 from indexer.build import update_index  # noqa: E402
+from indexer.parallel import quiet_gc  # noqa: E402
 from indexer.search import SearchIndex, SearchRequest  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "index"
@@ -146,7 +147,8 @@ def segmentation_floor(items: list[tuple[str, str]], workers: int, underthesea: 
     with `underthesea`, through underthesea's own word_tokenize (the same words, more slowly)."""
     words("Hà Nội")  # loaded before the fork, as the indexer does
     started, cpu = time.perf_counter(), cpu_seconds()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # quiet_gc: segmentation alone under the conditions the index workers run it in
+    with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_gc) as pool:
         sum(pool.imap_unordered(_segment_underthesea if underthesea else _segment, items, chunksize=8))
         pool.close()
         pool.join()

@@ -9,6 +9,7 @@ multisegment=True, without its one-second wait that silently drops a slow worker
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from indexer.segcache import SegmentCache
 log = logging.getLogger(__name__)
 
 BATCH = 40           # articles per job: small enough to balance the load, big enough to amortise pickling
+COLLECT_EVERY = 100  # jobs between a worker's cycle collections (see quiet_gc)
 WORKER_LIMIT_MB = 112  # postings buffered per worker before they spill to disk (segwriter.TermPool): bounds memory.
 # 192 spilled half as often but built the 100 000-article index no faster (1109 s against 1103 s) and peaked
 # at 825 MB against 622 MB.
@@ -60,9 +62,22 @@ class Done:
     fresh: dict[str, str] = field(default_factory=dict)  # newly segmented words, for the cache
 
 
+def quiet_gc() -> None:
+    """Python's cycle collector off in a worker process, with what it inherited frozen out of its sight.
+
+    Segmenting and indexing allocate millions of containers and make no reference cycles (none in 300
+    segmented articles, none per document in 1 500 indexed), so the collector's passes over them are
+    pure cost: ~2.5 s of CPU on the corpus, 5 % of a bulk index (issue 5). Workers still collect every
+    COLLECT_EVERY jobs, so a cycle made somewhere cannot pile up.
+    """
+    gc.freeze()
+    gc.disable()
+
+
 def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool) -> None:
     """One worker: analyse and index jobs until told to stop, then hand back the finished segment."""
     die_with_parent()
+    quiet_gc()
     try:
         from whoosh import index as whoosh_index
 
@@ -72,6 +87,7 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool
         ix = whoosh_index.open_dir(directory)
         # _lk=False: the parent holds the index's write lock; compound: see build.SMALL_SEGMENT
         writer = FastSegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB, compound=compound)
+        handled = 0
         while True:
             try:
                 job = jobs.get(timeout=5)
@@ -81,6 +97,9 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool
                 continue
             if job is None:
                 break
+            handled += 1
+            if handled % COLLECT_EVERY == 0:
+                gc.collect()
             done = Done(count=len(job.articles))
             for article in job.articles:
                 known = job.cached.get(article.content_hash, done.fresh.get(article.content_hash))
