@@ -10,7 +10,8 @@ from typing import Any
 
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Format, Positions, tokens
+from whoosh.formats import Format, Positions
+from whoosh.formats import tokens as analysed_tokens
 
 # Bump when fields change; together with analysis.ANALYSIS_VERSION it decides when to rebuild.
 # 2: positions stored as packed integers (PackedPositions) instead of pickled deltas.
@@ -76,7 +77,7 @@ class Weights(Format):
         self.options = options
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
-        counts = Counter(t.text for t in tokens(value, analyzer, kwargs))
+        counts = Counter(t.text for t in analysed_tokens(value, analyzer, kwargs))
         return ((w, n, n * self.field_boost, b"") for w, n in counts.items())
 
     def encode(self, value: Any) -> bytes:
