@@ -70,10 +70,13 @@ def pubdate_number(published: str | None) -> int:
     return int(digits.ljust(12, "0"))
 
 
-def document(article: Article, tokens: dict[str, str]) -> dict[str, object]:
-    """FastSegmentWriter.add_document's arguments: fields, and the words it counts (`worddf`)."""
+def document(article: Article, tokens: dict[str, str], content_hash: str | None = None) -> dict[str, object]:
+    """FastSegmentWriter.add_document's arguments: fields, and the words it counts (`worddf`).
+
+    `content_hash`: the article's, if the caller has it (computing it hashes the whole article).
+    """
     doc: dict[str, object] = {
-        "id": article.id, "content_hash": article.content_hash, "title": article.title,
+        "id": article.id, "content_hash": content_hash or article.content_hash, "title": article.title,
         "url": article.url or "", "published": article.published or "",
         "pubdate": pubdate_number(article.published),
         **{name: value for name, value in tokens.items() if name != "words"}, WORDS: tokens["words"],
@@ -102,15 +105,16 @@ def analysed_documents(articles: Iterable[Article], cache: SegmentCache,
     batch: list[Article] = []
 
     def flush() -> Iterator[dict[str, object]]:
-        cached = cache.get_many(a.content_hash for a in batch)
-        for article in batch:
-            known = cached.get(article.content_hash)
+        hashes = [a.content_hash for a in batch]
+        cached = cache.get_many(hashes)
+        for article, key in zip(batch, hashes, strict=True):
+            known = cached.get(key)
             tokens = article_tokens(article.title, article.body, known)
             if known is None:
-                cached[article.content_hash] = tokens["words"]
-                cache.put(article.content_hash, tokens["words"])
+                cached[key] = tokens["words"]
+                cache.put(key, tokens["words"])
                 stats.analysed += 1
-            yield document(article, tokens)
+            yield document(article, tokens, key)
         cache.commit()
 
     for article in articles:

@@ -53,7 +53,13 @@ def die_with_parent() -> None:
 @dataclass
 class Job:
     articles: list[Article]
+    hashes: list[str]  # the articles' content hashes (each hashes a whole article: computed once, here)
     cached: dict[str, str]  # content hash → segmented words, for the articles the cache already had
+
+    @classmethod
+    def of(cls, articles: list[Article], cache: SegmentCache) -> Job:
+        hashes = [a.content_hash for a in articles]
+        return cls(articles, hashes, cache.get_many(hashes))
 
 
 @dataclass
@@ -101,12 +107,12 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool
             if handled % COLLECT_EVERY == 0:
                 gc.collect()
             done = Done(count=len(job.articles))
-            for article in job.articles:
-                known = job.cached.get(article.content_hash, done.fresh.get(article.content_hash))
+            for article, key in zip(job.articles, job.hashes, strict=True):
+                known = job.cached.get(key, done.fresh.get(key))
                 tokens = article_tokens(article.title, article.body, known)
                 if known is None:
-                    done.fresh[article.content_hash] = tokens["words"]
-                writer.add_document(**document(article, tokens))
+                    done.fresh[key] = tokens["words"]
+                writer.add_document(**document(article, tokens, key))
             results.put(done)
         if writer._added:
             results.put(("segment", writer._finalize_segment()))
@@ -203,10 +209,10 @@ def index_in_parallel(directory: Path, articles: Iterable[Article], cache: Segme
         for article in articles:
             batch.append(article)
             if len(batch) == BATCH:
-                pool.submit(Job(batch, cache.get_many(a.content_hash for a in batch)))
+                pool.submit(Job.of(batch, cache))
                 batch = []
         if batch:
-            pool.submit(Job(batch, cache.get_many(a.content_hash for a in batch)))
+            pool.submit(Job.of(batch, cache))
         return pool.finish()
     except BaseException:
         pool.kill()
