@@ -24,6 +24,7 @@ from indexer.segwriter import WORDS, FastSegmentWriter
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+Hashed = tuple[Article, str]  # an article and its content hash
 
 # Below this many articles to index, forking workers costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -49,7 +50,8 @@ class IndexStats:
 
 
 def article_tokens(title: str, body: str, words: str | None = None) -> dict[str, str]:
-    """Every analysed field of one article, as Whoosh will receive them.
+    """Every analysed field of one article, as FastSegmentWriter.add_document takes them: the indexed
+    fields, and under WORDS its segmented words (counted for suggestions, and kept in the cache).
 
     `words`: the article's segmented words from the cache, if it has them; segmentation is skipped.
     """
@@ -57,7 +59,7 @@ def article_tokens(title: str, body: str, words: str | None = None) -> dict[str,
     t, b = analyze(title, segment=segment), analyze(body, segment=segment)
     return {
         "title_f": t.folded, "title_s": t.exact, "body_f": b.folded, "body_s": b.exact,
-        "words": f"{t.words} {b.words}".strip() if words is None else words,
+        WORDS: f"{t.words} {b.words}".strip() if words is None else words,
         "codes": f"{t.codes} {b.codes}".strip(),
     }
 
@@ -70,16 +72,12 @@ def pubdate_number(published: str | None) -> int:
     return int(digits.ljust(12, "0"))
 
 
-def document(article: Article, tokens: dict[str, str], content_hash: str | None = None) -> dict[str, object]:
-    """FastSegmentWriter.add_document's arguments: fields, and the words it counts (`worddf`).
-
-    `content_hash`: the article's, if the caller has it (computing it hashes the whole article).
-    """
+def document(article: Article, content_hash: str, tokens: dict[str, str]) -> dict[str, object]:
+    """FastSegmentWriter.add_document's arguments for one article."""
     doc: dict[str, object] = {
-        "id": article.id, "content_hash": content_hash or article.content_hash, "title": article.title,
+        "id": article.id, "content_hash": content_hash, "title": article.title,
         "url": article.url or "", "published": article.published or "",
-        "pubdate": pubdate_number(article.published),
-        **{name: value for name, value in tokens.items() if name != "words"}, WORDS: tokens["words"],
+        "pubdate": pubdate_number(article.published), **tokens,
     }
     facets = {"year": str(article.year) if article.year else None, "department": article.department,
               "category": article.category, "site": article.site}
@@ -99,26 +97,40 @@ def _stream(archive: Archive, ids: list[str]) -> Iterator[Article]:
         yield from (found[i] for i in chunk if i in found)
 
 
-def analysed_documents(articles: Iterable[Article], cache: SegmentCache,
+def with_stored_hashes(articles: Iterable[Article], hashes: dict[str, str]) -> Iterator[Hashed]:
+    """Each article with its content hash as the archive stored it (`Archive.hashes`, read once for
+    the diff): the index must hold the hash `_update` compares, and Article.content_hash would hash
+    the whole article again. An article added since that read is hashed; one rewritten since keeps
+    the hash read, so the next run, finding the archive's hash changed, indexes it again."""
+    for article in articles:
+        yield article, hashes.get(article.id) or article.content_hash
+
+
+def prepare(article: Article, content_hash: str, words: str | None) -> tuple[dict[str, object], str | None]:
+    """One article's add_document arguments, and its segmented words when they were made now (for
+    the cache); `words`: the cache's, or None to segment."""
+    tokens = article_tokens(article.title, article.body, words)
+    return document(article, content_hash, tokens), (tokens[WORDS] if words is None else None)
+
+
+def analysed_documents(articles: Iterable[Hashed], cache: SegmentCache,
                        stats: IndexStats) -> Iterator[dict[str, object]]:
     """Documents for `articles` in this process, segmenting only those the cache lacks."""
-    batch: list[Article] = []
+    batch: list[Hashed] = []
 
     def flush() -> Iterator[dict[str, object]]:
-        hashes = [a.content_hash for a in batch]
-        cached = cache.get_many(hashes)
-        for article, key in zip(batch, hashes, strict=True):
-            known = cached.get(key)
-            tokens = article_tokens(article.title, article.body, known)
-            if known is None:
-                cached[key] = tokens["words"]
-                cache.put(key, tokens["words"])
+        cached = cache.get_many(key for _article, key in batch)
+        for article, key in batch:
+            doc, fresh = prepare(article, key, cached.get(key))
+            if fresh is not None:
+                cached[key] = fresh
+                cache.put(key, fresh)
                 stats.analysed += 1
-            yield document(article, tokens, key)
+            yield doc
         cache.commit()
 
-    for article in articles:
-        batch.append(article)
+    for item in articles:
+        batch.append(item)
         if len(batch) == 200:
             yield from flush()
             batch = []
@@ -221,7 +233,7 @@ def rebuild_index(archive: Archive, index_path: Path, cache_path: Path, *,
     return update_index(archive, index_path, cache_path, rebuild=True, progress=progress, workers=workers)
 
 
-def _write(directory: Path, writer: Any, articles: Iterable[Article], total: int,
+def _write(directory: Path, writer: Any, articles: Iterable[Hashed], total: int,
            cache: SegmentCache, stats: IndexStats, progress: Progress | None, workers: int) -> int:
     """Index `articles` (segments from workers, or `writer` itself) and commit; returns how many."""
     done = 0
@@ -269,9 +281,11 @@ def _rebuild(archive: Archive, index_path: Path, cache: SegmentCache, progress: 
 
     ix = whoosh_index.open_dir(str(directory))
     total = archive.count()
-    _warm_up(cache, archive.hashes().values(), total >= PARALLEL_THRESHOLD and workers > 1)
+    hashes = archive.hashes()
+    _warm_up(cache, hashes.values(), total >= PARALLEL_THRESHOLD and workers > 1)
     writer = FastSegmentWriter(ix, limitmb=128, compound=total < SMALL_SEGMENT)
-    stats.added = _write(directory, writer, archive.iter_articles(), total, cache, stats, progress, workers)
+    articles = with_stored_hashes(archive.iter_articles(), hashes)
+    stats.added = _write(directory, writer, articles, total, cache, stats, progress, workers)
     store.CURRENT_VERSION.write(directory)
     store.swap_in(index_path, directory)
     log.info("Rebuilt index with %d articles in %s", stats.added, directory)
@@ -301,7 +315,8 @@ def _update(archive: Archive, index_path: Path, cache: SegmentCache, progress: P
         raise
     directory = store.current_dir(index_path)
     assert directory is not None
-    _write(directory, writer, _stream(archive, changed), len(changed), cache, stats, progress, workers)
+    articles = with_stored_hashes(_stream(archive, changed), in_archive)
+    _write(directory, writer, articles, len(changed), cache, stats, progress, workers)
     stats.deleted = len(gone)
     stats.added = sum(1 for i in changed if i not in in_index)
     stats.updated = len(changed) - stats.added

@@ -13,6 +13,8 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from indexer.worddf import WordTable
+
 
 class LRU:
     """A small thread-safe LRU bounded by a total weight (entries, or bytes with `weigh`).
@@ -132,3 +134,8 @@ def exact_variants(data: LeafData, leaf: Any, exact_field: str) -> dict[str, lis
         return dict(grouped)
 
     return data.table((segment_id(leaf), "variants", exact_field), build)
+
+
+def word_table(data: LeafData, leaf: Any) -> WordTable:
+    """The segment's segmented-word counts (`worddf`), opened once while the segment lives."""
+    return data.table((segment_id(leaf), "wdf"), lambda: WordTable.of(leaf))

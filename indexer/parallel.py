@@ -52,14 +52,8 @@ def die_with_parent() -> None:
 
 @dataclass
 class Job:
-    articles: list[Article]
-    hashes: list[str]  # the articles' content hashes (each hashes a whole article: computed once, here)
+    articles: list[tuple[Article, str]]  # with their content hashes
     cached: dict[str, str]  # content hash → segmented words, for the articles the cache already had
-
-    @classmethod
-    def of(cls, articles: list[Article], cache: SegmentCache) -> Job:
-        hashes = [a.content_hash for a in articles]
-        return cls(articles, hashes, cache.get_many(hashes))
 
 
 @dataclass
@@ -87,7 +81,7 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool
     try:
         from whoosh import index as whoosh_index
 
-        from indexer.build import article_tokens, document
+        from indexer.build import prepare
         from indexer.segwriter import FastSegmentWriter
 
         ix = whoosh_index.open_dir(directory)
@@ -107,12 +101,11 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool
             if handled % COLLECT_EVERY == 0:
                 gc.collect()
             done = Done(count=len(job.articles))
-            for article, key in zip(job.articles, job.hashes, strict=True):
-                known = job.cached.get(key, done.fresh.get(key))
-                tokens = article_tokens(article.title, article.body, known)
-                if known is None:
-                    done.fresh[key] = tokens["words"]
-                writer.add_document(**document(article, tokens, key))
+            for article, key in job.articles:
+                doc, fresh = prepare(article, key, job.cached.get(key, done.fresh.get(key)))
+                if fresh is not None:
+                    done.fresh[key] = fresh
+                writer.add_document(**doc)
             results.put(done)
         if writer._added:
             results.put(("segment", writer._finalize_segment()))
@@ -196,23 +189,24 @@ class WorkerPool:
             proc.join()
 
 
-def index_in_parallel(directory: Path, articles: Iterable[Article], cache: SegmentCache, workers: int,
+def index_in_parallel(directory: Path, articles: Iterable[tuple[Article, str]], cache: SegmentCache, workers: int,
                       on_done: Callable[[Done], None], compound: bool = False) -> list[Any]:
-    """Index `articles` into new segments of the index at `directory`; returns them, uncommitted.
+    """Index `articles` (each with its content hash) into new segments of the index at `directory`;
+    returns them, uncommitted.
 
     The caller commits them (see build.commit_segments). Killing the process at any point leaves
     only unreferenced files, which Whoosh's next commit deletes.
     """
     pool = WorkerPool(directory, workers, cache, on_done, compound)
     try:
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
+        batch: list[tuple[Article, str]] = []
+        for item in articles:
+            batch.append(item)
             if len(batch) == BATCH:
-                pool.submit(Job.of(batch, cache))
+                pool.submit(Job(batch, cache.get_many(key for _article, key in batch)))
                 batch = []
         if batch:
-            pool.submit(Job.of(batch, cache))
+            pool.submit(Job(batch, cache.get_many(key for _article, key in batch)))
         return pool.finish()
     except BaseException:
         pool.kill()

@@ -22,14 +22,13 @@ from whoosh.scoring import BM25F
 from crawl.archive import Archive
 from indexer import store
 from indexer.analysis import codes, fold, has_marks, stopwords
-from indexer.leafdata import LeafData, exact_variants, segment_id
+from indexer.leafdata import LeafData, exact_variants, segment_id, word_table
 from indexer.matching import IndexView, Unsupported, docnums, match_bits, set_bits
 from indexer.query import Clause, ParsedQuery, parse_query
 from indexer.ranking import Scorer, compile_query, rank
 from indexer.schema import FACETS
 from indexer.snippets import make_snippet, mark_text
 from indexer.suggest import Suggester
-from indexer.worddf import WordTable
 
 log = logging.getLogger(__name__)
 
@@ -290,8 +289,7 @@ class SearchIndex:
         data, leaves = self._leafdata, [leaf for leaf, _offset in reader.leaf_readers()]
         self._suggester = Suggester(reader, lambda: [exact_variants(data, leaf, field) for leaf in leaves
                                                      for field in ("title_s", "body_s")],
-                                    lambda: [data.table((segment_id(leaf), "wdf"), lambda leaf=leaf: WordTable.of(leaf))
-                                             for leaf in leaves])
+                                    lambda: [word_table(data, leaf) for leaf in leaves])
         self._view = IndexView(self._searcher, self._leafdata)
         try:
             self._scorer = Scorer(self._view)
