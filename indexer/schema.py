@@ -120,11 +120,8 @@ class TokenField(TEXT):
                 yield token.encode("utf-8"), n, n * boost, b""
 
     def occurrences(self, tokens: list[str]) -> Any:
-        """Each distinct token with its positions (a positional field) or its count, first seen first.
-
-        What `index` encodes for Whoosh; segwriter's pool takes them directly, without Whoosh's
-        per-posting tuples.
-        """
+        """Each distinct token with its positions (a positional field) or its count, first seen first:
+        what `index` encodes for Whoosh (segwriter's pool inverts tokens itself, in C-level loops)."""
         if not self.positional:
             return Counter(tokens).items()
         positions: defaultdict[str, list[int]] = defaultdict(list)
