@@ -27,6 +27,9 @@ _SYLLABLE = re.compile(r"[^\W_]+")
 # Starting only where a word starts, and never giving letters back (a joiner cannot follow a letter
 # given back): the same matches, without retrying inside every word (a quarter of analysis time).
 _CODE = re.compile(r"(?<![^\W_])[^\W_]++(?:[/\-.][^\W_]++)+")
+# Where a code can be: a joiner followed by a letter or digit (a few per article). The engine finds a
+# pattern that starts with a character set by a fast scan, where _CODE is tried at every position.
+_JOINER = re.compile(r"[/\-.](?=[^\W_])")
 
 
 def nfc(text: str) -> str:
@@ -150,7 +153,33 @@ def codes(text: str) -> list[str]:
 
 
 def _codes(normalized: str) -> list[str]:
-    return _lowered_matches(_CODE, normalized)
+    low = normalized.lower()
+    if len(low) != len(normalized) or "\u03a3" in normalized:  # as in _lowered_matches
+        return [m.group().lower() for m in _CODE.finditer(normalized)]
+    return _codes_at_joiners(low)
+
+
+def _codes_at_joiners(text: str) -> list[str]:
+    """_CODE.findall(text), searched for only near joiners: a quarter of the time on our articles.
+
+    Every code holds a joiner after a word character, and codes are found in order, so no code lies
+    wholly between the last one found and the next such joiner: from the start of that joiner's
+    whitespace-delimited chunk (a code has no spaces) the next code is the one holding the joiner, or
+    one after it. The same matches, in the same order.
+    """
+    out: list[str] = []
+    end = 0
+    search = _CODE.search
+    for joiner in _JOINER.finditer(text):
+        at = joiner.start()
+        if at < end or not text[at - 1:at].isalnum():  # inside the last code, or no word before it
+            continue
+        code = search(text, max(end, text.rfind(" ", 0, at) + 1, text.rfind("\n", 0, at) + 1))
+        if code is None:
+            break
+        out.append(code.group())
+        end = code.end()
+    return out
 
 
 def has_marks(token: str) -> bool:

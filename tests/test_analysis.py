@@ -135,3 +135,21 @@ def test_syllables_codes_and_folds_equal_their_one_match_at_a_time_definition(te
     assert result.codes.split() == [m.group().lower() for m in _CODE.finditer(normalized)]
     # a code starts where a word starts: the same matches as the pattern without that condition
     assert result.codes.split() == [m.group().lower() for m in re.finditer(r"[^\W_]+(?:[/\-.][^\W_]+)+", normalized)]
+
+
+def test_codes_searched_near_joiners_are_every_match_of_the_pattern() -> None:
+    """_codes_at_joiners skips the text between joiners: over random texts of letters, digits, joiners,
+    underscores and every kind of space, it finds exactly what _CODE.findall finds."""
+    import random
+
+    from indexer.analysis import _CODE, _codes_at_joiners
+
+    rng = random.Random(5)
+    alphabet = "ab1đ2ệ" + "/-." * 3 + "  \n\t\u00a0_,"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(4000)]
+    found = 0
+    for text in texts:
+        expected = _CODE.findall(text)
+        assert _codes_at_joiners(text) == expected, text
+        found += len(expected)
+    assert found > 1000  # the texts do hold codes, many of them side by side
