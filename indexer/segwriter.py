@@ -30,7 +30,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
-from functools import partial
+from functools import lru_cache, partial
 from itertools import chain, count, repeat
 from operator import and_, mul, or_, rshift, sub
 from pickle import dumps
@@ -267,6 +267,7 @@ class _Lengths:
         return self.tables[fieldname]
 
 
+_length_byte = lru_cache(maxsize=None)(length_to_byte)  # Whoosh's bisects; a few hundred distinct lengths
 _TERM_INFO = W3TermInfo._struct  # inlined?, weight, documents, min and max length bytes, max weight, ids
 # Whoosh pickles blocks with protocol 2, which writes each bytes value (a posting's packed positions) as
 # a call to _codecs.encode of a latin-1 str: ~8x the time to write and to read, and twice the size
@@ -295,23 +296,22 @@ def _write_term(fw: Any, btext: bytes, docs: array[int], weights: array[float], 
         bmax = max(ws)
         bmin, blen = None, 0
         if lengths is not None:
-            known = [x for x in map(lengths.__getitem__, ids) if x]
+            known = list(filter(None, map(lengths.__getitem__, ids)))  # None: no length stored
             if known:
                 bmin, blen = min(known), max(known)
-        block_values = [v for v in values[s:e] if v]
-        if fixed_size is None:
-            mini_values: Any = tuple(block_values)
-        elif fixed_size == 0:
-            mini_values = None
+        if fixed_size == 0:
+            mini_values: Any = None
+        elif fixed_size is None:
+            mini_values = tuple(filter(None, values[s:e]))
         else:
-            mini_values = b"".join(block_values)
+            mini_values = b"".join(filter(None, values[s:e]))
         count = len(ids)
         mini_weights: Any = (None if ws.count(1.0) == count else ws[0] if ws.count(ws[0]) == count else tuple(ws))
         data = dumps((tuple(map(sub, ids, chain((0,), ids))), mini_weights, mini_values), _PROTOCOL)
         comp = level if len(data) >= COMPRESS_FROM else 0
         if comp:
             data = zlib.compress(data, comp)
-        head = dumps((count, ids[-1], bmax, comp, length_to_byte(bmin), length_to_byte(blen)), 2)
+        head = dumps((count, ids[-1], bmax, comp, _length_byte(bmin), _length_byte(blen)), 2)
         parts += (pack_int(-(len(head) + len(data)) if e == n else len(head) + len(data)), head, data)
         total += sum(ws)
         maxweight = max(maxweight, bmax)
@@ -320,8 +320,8 @@ def _write_term(fw: Any, btext: bytes, docs: array[int], weights: array[float], 
             minlength = bmin
     postings = b"".join(parts)
     # W3TermInfo.to_bytes of these statistics, without the object: not inlined, then the extent
-    info = _TERM_INFO.pack(0, total, n, 0 if minlength is None else length_to_byte(minlength),
-                           length_to_byte(maxlength), maxweight, docs[0], docs[-1])
+    info = _TERM_INFO.pack(0, total, n, 0 if minlength is None else _length_byte(minlength),
+                           _length_byte(maxlength), maxweight, docs[0], docs[-1])
     info += pack_long(postfile.tell()) + pack_int(len(postings))
     postfile.write(postings)
     fw._tindex.add(pack_ushort(fw._fieldid) + btext, info)
