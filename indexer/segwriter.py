@@ -344,6 +344,7 @@ class FastSegmentWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self.word_counts: Counter[str] = Counter()  # documents per segmented word (`worddf`)
+        self._names: dict[tuple[str, ...], list[str]] = {}  # add_document's fields, per set of arguments
 
     def add_document(self, **fields: Any) -> None:
         """Whoosh's add_document for schemas without vectors or spelling fields (ours), else Whoosh's.
@@ -355,10 +356,11 @@ class FastSegmentWriter(SegmentWriter):
         if words:
             self.word_counts.update(set(words.split()))
         schema = self.schema
-        names = sorted(name for name in fields if not name.startswith("_"))
-        if "_boost" in fields or any(name not in schema or schema[name].vector or schema[name].separate_spelling()
-                                     or f"_{name}_boost" in fields or f"_stored_{name}" in fields
-                                     for name in names):
+        layout = tuple(fields)  # documents built alike name the same fields in the same order
+        names = self._names.get(layout)
+        if names is None:
+            names = self._names[layout] = self._fast_names(fields)
+        if not names:
             super().add_document(**fields)
             return
         self._check_state()
@@ -386,6 +388,17 @@ class FastSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _fast_names(self, fields: dict[str, Any]) -> list[str]:
+        """The fields add_document writes itself, in Whoosh's order; empty when Whoosh's own path is needed
+        (a boost, an unknown field, vectors or spelling)."""
+        schema = self.schema
+        names = sorted(name for name in fields if not name.startswith("_"))
+        if "_boost" in fields or any(name not in schema or schema[name].vector or schema[name].separate_spelling()
+                                     or f"_{name}_boost" in fields or f"_stored_{name}" in fields
+                                     for name in names):
+            return []
+        return names
 
     def add_reader(self, reader: Any) -> None:
         """Whoosh's merge of a segment's documents, and its word table's counts."""

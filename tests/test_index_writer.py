@@ -213,3 +213,27 @@ def test_runs_merge_in_document_order_so_no_term_is_sorted_again(tmp_path: Path,
     got = [(t, d) for _f, t, d, _w, _v in pool.iter_postings()]
     assert [d for t, d in got if t == b"a"] == list(docnums)
     assert [d for t, d in got if t == b"b"] == [d for d in docnums if d % 3]
+
+
+def test_documents_the_fast_path_cannot_write_go_through_whooshs(tmp_path: Path) -> None:
+    """A document boost or a field stored apart is Whoosh's business: such documents, between ordinary
+    ones, are written by Whoosh's own add_document, and the postings equal stock Whoosh's."""
+    docs = [{"id": "0", "f": "hoi nghi hoi", "s": "hội nghị hội"},
+            {"id": "1", "f": "hoi dong", "s": "hội đồng", "_boost": 3.0},
+            {"id": "2", "f": "nghi quyet", "s": "nghị quyết", "_f_boost": 2.0},
+            {"id": "3", "f": "hoi nghi", "s": "hội nghị"}]
+    built = {}
+    for fast in (True, False):
+        directory = tmp_path / str(fast)
+        directory.mkdir()
+        ix = whoosh_index.create_in(str(directory), _schema(fast))
+        writer = (FastSegmentWriter if fast else SegmentWriter)(ix)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+        built[fast] = _postings(directory)
+    weights = {(p[1], p[2]): p[3] for p in built[True] if p[0] == "f"}
+    assert weights[(b"hoi", 1)] == 3.0 * 2.0  # the document's boost × the field's
+    assert weights[(b"nghi", 2)] == 2.0 * 2.0
+    assert weights[(b"hoi", 0)] == 2 * 2.0
+    assert built[True] == built[False]
