@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from whoosh.analysis import SpaceSeparatedTokenizer
@@ -21,6 +22,7 @@ SCHEMA_VERSION = 3
 
 FACETS = ("year", "department", "category", "site")
 _BIG_ENDIAN = sys.byteorder == "big"
+_UINT32 = partial(array, "I")
 
 
 def little_endian(numbers: array) -> array:
@@ -52,6 +54,12 @@ class PackedPositions(Positions):
         if _BIG_ENDIAN:
             return little_endian(array("I", poslist)).tobytes()
         return array("I", poslist).tobytes()  # once per posting when indexing: no call it does not need
+
+    def encode_many(self, poslists: Iterable[list[int]]) -> Iterator[bytes]:
+        """encode() of each positions list: in C (bytes of an array) where the machine is little-endian."""
+        if _BIG_ENDIAN:
+            return map(self.encode, poslists)
+        return map(bytes, map(_UINT32, poslists))
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         return unpack_positions(valuestring).tolist()

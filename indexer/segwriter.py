@@ -26,11 +26,10 @@ from __future__ import annotations
 import heapq
 import marshal
 import struct
-import sys
 import zlib
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache, partial
 from itertools import chain, count, repeat
 from operator import and_, mul, or_, rshift, sub
@@ -54,9 +53,7 @@ Entry = tuple["array[int]", "array[float]", list[bytes]]  # one term: docnums, w
 _RECORD_SIZE = struct.Struct("<Q")  # before each record of a run on disk
 _DOC_SHIFT = 32  # add_tokens keeps a posting as docnum << 32 | frequency
 _FREQUENCY = (1 << _DOC_SHIFT) - 1
-_BIG_ENDIAN = sys.byteorder == "big"
 _consume = deque(maxlen=0).extend  # runs an iterator (of C-level calls) to its end
-_UINT32 = partial(array, "I")
 
 
 class _TokenPostings:
@@ -67,13 +64,7 @@ class _TokenPostings:
         self.boost = field.format.field_boost
         self.counts: defaultdict[str, array[int]] = defaultdict(partial(array, "Q"))
         self.values: defaultdict[str, list[bytes]] | None = defaultdict(list) if field.positional else None
-        self._encode = field.format.encode
-
-    def encode(self, lists: Iterable[list[int]]) -> Iterator[bytes]:
-        """PackedPositions.encode of each positions list; in C where the machine stores little-endian."""
-        if _BIG_ENDIAN:
-            return map(self._encode, lists)
-        return map(bytes, map(_UINT32, lists))
+        self.encode = field.format.encode_many if field.positional else None
 
     def entries(self) -> Iterator[tuple[str, Entry]]:
         """Each token's (docnums, weights, values), as TermPool keeps terms: weight = frequency × boost."""
@@ -90,7 +81,8 @@ class TermPool(PostingPool):
 
     Per term: document numbers and weights in arrays (Whoosh stores them as uint32 and float32 too)
     and the encoded values in a list, short ones (frequencies) shared: ~35 bytes a posting, terms
-    included (Whoosh's pool: ~220).
+    included (Whoosh's pool: ~220). add_tokens' postings wait apart until a spill or the flush, in
+    one array per term (~12 bytes a posting without positions).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

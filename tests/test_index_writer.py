@@ -173,6 +173,8 @@ def test_packed_positions_round_trip_past_16_bits() -> None:
     assert fmt.decode_positions(value) == [0, 3, 70_000, 4_000_000_000]
     assert fmt.decode_frequency(value) == 4
     assert fmt.decode_weight(value) == 8.0
+    lists = [[0, 3, 70_000, 4_000_000_000], [5], []]
+    assert list(fmt.encode_many(lists)) == [fmt.encode(p) for p in lists]  # what the pool stores
 
 
 def test_position_blocks_keep_bytes_as_bytes(tmp_path: Path) -> None:
