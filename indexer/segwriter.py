@@ -268,7 +268,7 @@ class _Lengths:
         return self.tables[fieldname]
 
 
-_length_byte = lru_cache(maxsize=None)(length_to_byte)  # Whoosh's bisects; a few hundred distinct lengths
+_length_byte = lru_cache(maxsize=None)(length_to_byte)  # Whoosh bisects; lengths read back take 256 values
 _TERM_INFO = W3TermInfo._struct  # inlined?, weight, documents, min and max length bytes, max weight, ids
 # Whoosh pickles blocks with protocol 2, which writes each bytes value (a posting's packed positions) as
 # a call to _codecs.encode of a latin-1 str: ~8x the time to write and to read, and twice the size
