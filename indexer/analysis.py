@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -119,15 +120,17 @@ def _syllables(normalized: str) -> list[str]:
     return _lowered_matches(_SYLLABLE, normalized)
 
 
-def _lowered_matches(pattern: re.Pattern[str], text: str) -> list[str]:
-    """Each match, lower-cased: found in the lower-cased text in one call where that is the same thing.
+def _lowered_matches(pattern: re.Pattern[str], text: str,
+                     find: Callable[[str], list[str]] | None = None) -> list[str]:
+    """Each match, lower-cased: found in the lower-cased text in one call (`find`, by default the
+    pattern's findall) where that is the same thing.
 
     It is unless lower-casing changes a length ("İ" → "i̇") or depends on context (a final "Σ"):
     no other character changes class when lower-cased (checked over all of Unicode).
     """
     low = text.lower()
     if len(low) == len(text) and "\u03a3" not in text:
-        return pattern.findall(low)
+        return (find or pattern.findall)(low)
     return [m.group().lower() for m in pattern.finditer(text)]
 
 
@@ -153,10 +156,7 @@ def codes(text: str) -> list[str]:
 
 
 def _codes(normalized: str) -> list[str]:
-    low = normalized.lower()
-    if len(low) != len(normalized) or "\u03a3" in normalized:  # as in _lowered_matches
-        return [m.group().lower() for m in _CODE.finditer(normalized)]
-    return _codes_at_joiners(low)
+    return _lowered_matches(_CODE, normalized, _codes_at_joiners)
 
 
 def _codes_at_joiners(text: str) -> list[str]:

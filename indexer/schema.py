@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from functools import partial
+from itertools import count
 from typing import Any
 
 from whoosh.analysis import SpaceSeparatedTokenizer
@@ -121,21 +122,23 @@ class TokenField(TEXT):
         boost = self.format.field_boost
         if self.positional:
             encode = self.format.encode
-            for token, where in self.occurrences(value.split()):
+            for token, where in self.occurrences(value.split()).items():
                 yield token.encode("utf-8"), len(where), len(where) * boost, encode(where)
         else:
-            for token, n in self.occurrences(value.split()):
+            for token, n in self.occurrences(value.split()).items():
                 yield token.encode("utf-8"), n, n * boost, b""
 
-    def occurrences(self, tokens: list[str]) -> Any:
-        """Each distinct token with its positions (a positional field) or its count, first seen first:
-        what `index` encodes for Whoosh (segwriter's pool inverts tokens itself, in C-level loops)."""
+    def occurrences(self, tokens: list[str]) -> dict[str, Any]:
+        """Each distinct token → its positions (a positional field) or its count, first seen first.
+
+        What `index` encodes for Whoosh and segwriter's pool inverts; built in C-level loops (map over
+        dict lookups and list appends), as indexing's hottest step.
+        """
         if not self.positional:
-            return Counter(tokens).items()
+            return Counter(tokens)
         positions: defaultdict[str, list[int]] = defaultdict(list)
-        for i, token in enumerate(tokens):
-            positions[token].append(i)
-        return positions.items()
+        deque(map(list.append, map(positions.__getitem__, tokens), count()), maxlen=0)
+        return positions
 
 
 def build_schema() -> Schema:

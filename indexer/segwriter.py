@@ -31,7 +31,7 @@ from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from functools import lru_cache, partial
-from itertools import chain, count, repeat
+from itertools import chain, repeat
 from operator import and_, mul, or_, rshift, sub
 from pickle import dumps
 from typing import Any
@@ -106,18 +106,14 @@ class TermPool(PostingPool):
             postings = self.tokens[fieldname] = _TokenPostings(field)
         counts = postings.counts
         known = len(counts)
-        doc = repeat(docnum << _DOC_SHIFT)
+        found = field.occurrences(tokens)  # token → count, or → positions
+        frequencies = found.values() if postings.values is None else map(len, found.values())
+        _consume(map(array.append, map(counts.__getitem__, found), map(or_, repeat(docnum << _DOC_SHIFT), frequencies)))
         if postings.values is None:
-            found = Counter(tokens)
-            _consume(map(array.append, map(counts.__getitem__, found), map(or_, doc, found.values())))
             size = 12 * len(found)
         else:
-            where: defaultdict[str, list[int]] = defaultdict(list)
-            _consume(map(list.append, map(where.__getitem__, tokens), count()))
-            lists = where.values()
-            _consume(map(array.append, map(counts.__getitem__, where), map(or_, doc, map(len, lists))))
-            _consume(map(list.append, map(postings.values.__getitem__, where), postings.encode(lists)))
-            size = 48 * len(where) + 4 * len(tokens)
+            _consume(map(list.append, map(postings.values.__getitem__, found), postings.encode(found.values())))
+            size = 48 * len(found) + 4 * len(tokens)
         self.fieldnames.add(fieldname)
         self.currentsize += size + 250 * (len(counts) - known)
         if self.currentsize > self.limit:
