@@ -24,8 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawl.archive import Archive  # noqa: E402
-from indexer.search import SearchIndex, SearchRequest  # noqa: E402
+from archive import Archive  # noqa: E402
+from indexer.engine import SearchRequest  # noqa: E402
+from indexer.whoosh_engine.reader.search import SearchIndex  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from query_speed import percentile, query_mix, sample_articles  # noqa: E402

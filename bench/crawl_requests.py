@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawl.archive import Archive  # noqa: E402
+from archive import Archive  # noqa: E402
 from crawl.crawler import CrawlStats, crawl_sites  # noqa: E402
 from crawl.profiles import load_profiles  # noqa: E402
 from tracuu.demosite import PROFILE_PATH, DemoSite  # noqa: E402

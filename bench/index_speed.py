@@ -33,11 +33,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from scaleup import CORPUS, build_scaleup  # noqa: E402
 
-from crawl.archive import Archive, import_archive  # noqa: E402
-from indexer.analysis import normalize_text, words  # noqa: E402
-from indexer.build import update_index  # noqa: E402
-from indexer.parallel import quiet_gc  # noqa: E402
-from indexer.search import SearchIndex, SearchRequest  # noqa: E402
+from archive import Archive, import_archive  # noqa: E402
+from indexer.analysis.text import normalize_text, words  # noqa: E402
+from indexer.engine import SearchRequest  # noqa: E402
+from indexer.whoosh_engine.reader.search import SearchIndex  # noqa: E402
+from indexer.whoosh_engine.writer.build import update_index  # noqa: E402
+from indexer.whoosh_engine.writer.parallel import quiet_gc  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "index"
 QUERIES = ("hội nghị", "ket qua", "phát triển kinh tế", "giao duc", "\"an toàn giao thông\"", "doanh nghiệp",

@@ -26,9 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from whoosh import query as Q  # noqa: E402
 
-from indexer.query import parse_query  # noqa: E402
-from indexer.schema import FACETS  # noqa: E402
-from indexer.search import SearchIndex, SearchRequest, _filter_query, build_query  # noqa: E402
+from indexer.engine import SearchRequest  # noqa: E402
+from indexer.engine.query import parse_query  # noqa: E402
+from indexer.engine.request import FACETS  # noqa: E402
+from indexer.whoosh_engine.reader.queries import build_query, filter_query  # noqa: E402
+from indexer.whoosh_engine.reader.search import SearchIndex  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from query_speed import summary  # noqa: E402  (one way to print latencies in bench/)
@@ -40,7 +42,7 @@ def whoosh_path(index: SearchIndex, request: SearchRequest) -> tuple[int, dict[s
     """The query path before bitsets: Whoosh's matchers for matches, facets from them, top 10 by Whoosh."""
     searcher = index._current_searcher()
     parsed = parse_query(request.q)
-    filt = _filter_query(request)
+    filt = filter_query(request)
     base: Q.Query = Q.Every() if parsed.is_empty else build_query(parsed)
     final = Q.And([base, filt]) if filt is not None else base
     found = list(searcher.docs_for_query(final))

@@ -42,10 +42,12 @@ SHARED = ROOT.parent / "shared"
 import httpx  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from crawl.archive import Archive, import_archive  # noqa: E402
-from indexer.analysis import fold  # noqa: E402
-from indexer.build import update_index  # noqa: E402
-from indexer.search import SearchIndex, SearchRequest  # noqa: E402
+from archive import Archive, import_archive  # noqa: E402
+from indexer.analysis.text import fold  # noqa: E402
+from indexer.backend import EngineConfig  # noqa: E402
+from indexer.engine import SearchRequest  # noqa: E402
+from indexer.whoosh_engine.reader.search import SearchIndex  # noqa: E402
+from indexer.whoosh_engine.writer.build import update_index  # noqa: E402
 from webapp import create_app  # noqa: E402
 
 GOAL_P95_MS = 150.0
@@ -149,7 +151,7 @@ class Server:
     """The real app on 127.0.0.1, port 0, in a thread (threaded like `tracuu serve`)."""
 
     def __init__(self, index_path: Path, archive_path: Path) -> None:
-        self.app = create_app(index_path=index_path, archive_path=archive_path)
+        self.app = create_app(EngineConfig(index_path.parent))
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

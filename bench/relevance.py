@@ -26,11 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawl.archive import Archive, Article, import_archive  # noqa: E402
-from indexer.analysis import ANALYSIS_VERSION, nfc, normalize_text  # noqa: E402
-from indexer.build import update_index  # noqa: E402
-from indexer.schema import SCHEMA_VERSION  # noqa: E402
-from indexer.search import SearchIndex, SearchRequest  # noqa: E402
+from archive import Archive, Article, import_archive  # noqa: E402
+from indexer.analysis.text import ANALYSIS_VERSION, nfc, normalize_text  # noqa: E402
+from indexer.engine import SearchRequest  # noqa: E402
+from indexer.whoosh_engine.reader.search import SearchIndex  # noqa: E402
+from indexer.whoosh_engine.schema import SCHEMA_VERSION  # noqa: E402
+from indexer.whoosh_engine.writer.build import update_index  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 OUT = ROOT / "bench" / "out"
@@ -268,7 +269,7 @@ def _spans(tokens: Iterable[str]) -> set[tuple[int, int]]:
 
 def segmentation_f1(lower: bool = False, limit: int | None = None) -> tuple[float, float, float, float]:
     """Precision, recall, F1 and seconds of tracuu's segmentation path against VLSP 2013 gold words."""
-    from indexer.analysis import _segment_paragraph
+    from indexer.analysis.text import _segment_paragraph
 
     folder = SHARED / "ws" / "vlsp2013_test"
     raw = (folder / "gold.raw.txt").read_text(encoding="utf-8").splitlines()[:limit]
@@ -355,7 +356,7 @@ TUNING_GRID = {
 
 
 def run_tuning() -> None:
-    from indexer import search
+    from indexer.whoosh_engine.reader import search
 
     out = OUT / f"relevance-a{ANALYSIS_VERSION}-s{SCHEMA_VERSION}"
     archive_path, index_path = build_tracuu(out)

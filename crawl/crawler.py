@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from crawl.archive import Archive
+from archive import Archive
 from crawl.extract import extract_article
 from crawl.fetch import XML_TYPES, Fetcher, FetchResult
 from crawl.listing import ListItem, extract_list

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from crawl.archive import VIETNAM_TZ
+from archive import VIETNAM_TZ
 
 _TIME = r"(?P<{p}h>\d{{1,2}})\s*[:hg]\s*(?P<{p}m>\d{{2}})(?::(?P<{p}s>\d{{2}}))?(?:\s*(?P<{p}ap>[AaPp][Mm]|SA|CH)\b)?"
 _DMY = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<mo>\d{1,2})\s*[/.\-]\s*(?P<y>(?:19|20)\d{2})"

@@ -19,7 +19,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from crawl.archive import Article, normalize_published
+from archive import Article, normalize_published
 from crawl.dates import day_of, find_dates, parse_date
 from crawl.departments import department_from_line, find_signature, normalize_department
 from crawl.html import BLOCK_TAGS, blocks_of, clean_text, in_furniture, is_furniture, page_soup, text_of

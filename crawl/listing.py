@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from crawl.archive import normalize_published
+from archive import normalize_published
 from crawl.dates import find_dates, parse_date
 from crawl.html import in_furniture, page_soup, text_of
 from crawl.profiles import SiteProfile, generic_profile

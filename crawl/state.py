@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from crawl.archive import Archive, now_iso
+from archive import Archive, now_iso
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawl_pages (

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from crawl.archive import Archive, Article
-from indexer.build import update_index
-from indexer.search import SearchIndex
+from archive import Archive, Article
+from indexer.whoosh_engine.reader.search import SearchIndex
+from indexer.whoosh_engine.writer.build import update_index
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

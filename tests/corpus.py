@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawl.archive import Article
+from archive import Article
 
 
 def _a(n: int, title: str, body: str, published: str, department: str, category: str = "Tin hoạt động",

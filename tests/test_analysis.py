@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from indexer.analysis import analyze, codes, fold, normalize_syllable, normalize_text, syllables
-from indexer.query import parse_query
+from indexer.analysis.text import analyze, codes, fold, normalize_syllable, normalize_text, syllables
+from indexer.engine.query import parse_query
 
 
 @pytest.mark.parametrize(("typed", "normal"), [
@@ -125,7 +125,7 @@ def test_analyze_agrees_with_the_single_purpose_functions() -> None:
 def test_syllables_codes_and_folds_equal_their_one_match_at_a_time_definition(text: str) -> None:
     """analyze finds matches in the lower-cased text and folds character by character (both in C);
     the definition is each match of the normalised text lower-cased, and fold() of each syllable."""
-    from indexer.analysis import _CODE, _SYLLABLE
+    from indexer.analysis.text import _CODE, _SYLLABLE
 
     normalized = normalize_text(text)
     sylls = [m.group().lower() for m in _SYLLABLE.finditer(normalized)]
@@ -142,7 +142,7 @@ def test_codes_searched_near_joiners_are_every_match_of_the_pattern() -> None:
     underscores and every kind of space, it finds exactly what _CODE.findall finds."""
     import random
 
-    from indexer.analysis import _CODE, _codes_at_joiners
+    from indexer.analysis.text import _CODE, _codes_at_joiners
 
     rng = random.Random(5)
     alphabet = "ab1đ2ệ" + "/-." * 3 + "  \n\t\u00a0_,"

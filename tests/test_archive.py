@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawl.archive import Archive, ArchiveError, Article, export_archive, import_archive
+from archive import Archive, ArchiveError, Article, export_archive, import_archive
 
 
 def test_upsert_reports_new_updated_unchanged(tmp_path: Path) -> None:

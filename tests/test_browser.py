@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from indexer.backend import EngineConfig
 from tests.conftest import chromium_path
 from tests.test_webapp import build_site
 from webapp import create_app
@@ -33,7 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     index_path, archive_path = build_site(tmp_path_factory.mktemp("browser-site"))
-    app = create_app(index_path=index_path, archive_path=archive_path, per_page=3)
+    app = create_app(EngineConfig(index_path.parent), per_page=3)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

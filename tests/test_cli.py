@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from indexer.backend import EngineConfig
 from tracuu.cli import cli
 from webapp import create_app
 
@@ -51,7 +52,7 @@ def test_index_then_search_json_is_the_api_response(tmp_path: Path) -> None:
     code, out, _ = run(data, "search", "hoi nghi tong ket", "--json")
     assert code == 0
     cli_json = json.loads(out)
-    app = create_app(index_path=data / "index", archive_path=data / "archive.sqlite3")
+    app = create_app(EngineConfig(data))
     api_json = app.test_client().get("/api/search?q=hoi+nghi+tong+ket").get_json()
     assert cli_json == api_json
     assert cli_json["results"][0]["url"] == "http://sct.test/1"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawl.archive import Archive
+from archive import Archive
 from crawl.crawler import crawl_sites
 from crawl.profiles import SiteProfile, load_profiles
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crawl.archive import Archive
+from archive import Archive
 from crawl.crawler import CrawlEvent, CrawlStats, crawl_sites
 from crawl.profiles import SiteProfile
 from tests.test_crawl_portal import NewsPortal, portal_factory

@@ -17,10 +17,11 @@ from typing import Any
 import httpx
 import pytest
 
-from crawl.archive import Archive
+from archive import Archive
 from crawl.crawler import crawl_sites
 from crawl.profiles import load_profiles
-from indexer.build import update_index
+from indexer.backend import EngineConfig
+from indexer.whoosh_engine.writer.build import update_index
 from tracuu.demosite import ARTICLES, PROFILE_PATH, SUMMARY_MEETING_ID, DemoSite
 from webapp import create_app
 
@@ -35,7 +36,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             crawl_stats = crawl_sites(profiles, archive, user_agent="tracuu-test", min_delay=0)
             update_index(archive, data / "index", data / "segments.sqlite3", workers=1)
             articles = {a.id: a for a in archive.iter_articles()}
-        app = create_app(index_path=data / "index", archive_path=data / "archive.sqlite3")
+        app = create_app(EngineConfig(data))
         yield {"client": app.test_client(), "articles": articles, "crawl": crawl_stats, "base_url": base_url}
 
 

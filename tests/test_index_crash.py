@@ -19,9 +19,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawl.archive import Archive, Article
-from indexer import store
-from indexer.build import update_index
+from archive import Archive, Article
+from indexer.backend import EngineConfig
+from indexer.engine import IndexLockedError
+from indexer.whoosh_engine import store
+from indexer.whoosh_engine.writer.build import update_index
 from tests.corpus import ARTICLES
 from tracuu.cli import cli
 from webapp import create_app
@@ -34,9 +36,10 @@ from pathlib import Path
 
 hook, data, mode, workers = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 
-from crawl.archive import Archive, import_archive
-from indexer import build, parallel, store
-from indexer.build import update_index
+from archive import Archive, import_archive
+from indexer.whoosh_engine.writer import build, parallel
+from indexer.whoosh_engine import store
+from indexer.whoosh_engine.writer.build import update_index
 
 
 def pause(*extra):
@@ -66,7 +69,7 @@ elif hook == "workers_running":  # worker processes busy writing their segments
     build.PARALLEL_THRESHOLD, parallel.BATCH = 1, 2
     around(parallel.WorkerPool, "finish", lambda self: pause(*[p.pid for p in self.procs]))
 elif hook == "import":  # an import between two of its commits
-    from crawl import archive as archive_module
+    from archive import db as archive_module
     calls = []
     around(archive_module.Archive, "commit", lambda self: calls.append(1) or (len(calls) == 2 and pause()))
     with Archive(data / "archive.sqlite3") as archive, open(data / "import.jsonl", encoding="utf-8") as f:
@@ -139,7 +142,7 @@ def orphans(directory: Path) -> list[str]:
 
 @pytest.mark.parametrize("hook", ["before_toc", "toc_not_renamed"])
 def test_a_writer_killed_mid_commit_leaves_the_old_index_searchable(data: Path, hook: str) -> None:
-    app = create_app(index_path=data / "index", archive_path=data / "archive.sqlite3")
+    app = create_app(EngineConfig(data))
     client = app.test_client()
     assert total(client, "hội nghị tổng kết") > 0
 
@@ -148,7 +151,7 @@ def test_a_writer_killed_mid_commit_leaves_the_old_index_searchable(data: Path, 
     child.kill()
 
     assert total(client, "logistics") == 0 and total(client, "hội nghị tổng kết") > 0
-    fresh = create_app(index_path=data / "index", archive_path=data / "archive.sqlite3").test_client()
+    fresh = create_app(EngineConfig(data)).test_client()
     assert total(fresh, "hội nghị tổng kết") > 0  # a new process opens the old index fine
 
     finish(data)
@@ -163,7 +166,7 @@ def test_a_rebuild_killed_before_the_swap_keeps_the_old_generation(data: Path) -
 
     assert store.current_dir(data / "index") == before
     assert len(list(data.glob("index-*"))) == 2  # the complete but unswapped one, left behind
-    client = create_app(index_path=data / "index", archive_path=data / "archive.sqlite3").test_client()
+    client = create_app(EngineConfig(data)).test_client()
     assert total(client, "hội nghị tổng kết") > 0
 
     finish(data)
@@ -195,7 +198,7 @@ def _alive(pid: int) -> bool:
 
 def test_a_lock_held_by_another_process_gives_a_clear_message(data: Path) -> None:
     child = Child(data, "lock")
-    with pytest.raises(store.IndexLockedError, match=rf"Another index job \(pid {child.proc.pid}\)"):
+    with pytest.raises(IndexLockedError, match=rf"Another index job \(pid {child.proc.pid}\)"):
         finish(data)
     result = CliRunner().invoke(cli, ["--data-dir", str(data), "index"])
     assert result.exit_code == 1

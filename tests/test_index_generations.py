@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from crawl.archive import Archive
-from indexer.build import MAX_SMALL_SEGMENTS, update_index
-from indexer.leafdata import segment_id
-from indexer.search import SearchIndex, SearchRequest
+from archive import Archive
+from indexer.engine import SearchRequest
+from indexer.whoosh_engine.reader.leafdata import segment_id
+from indexer.whoosh_engine.reader.search import SearchIndex
+from indexer.whoosh_engine.writer.build import MAX_SMALL_SEGMENTS, update_index
 from tests.corpus import ARTICLES
 
 QUERIES = ["hội nghị tổng kết", "hoi nghi", "công", "thủy lợi", '"hội nghị"', "title:hội nghị",
@@ -112,8 +113,8 @@ def test_unchanged_segments_are_not_read_again(data: Path) -> None:
 
 
 def test_suggestions_from_the_segments_lexicons_equal_one_pass_over_the_index(data: Path) -> None:
-    from indexer.query import parse_query
-    from indexer.suggest import Suggester
+    from indexer.engine.query import parse_query
+    from indexer.whoosh_engine.reader.suggest import Suggester
 
     _commit(data, upsert=ARTICLES[6:])
     index = SearchIndex(data / "index", data / "archive.sqlite3")
@@ -130,7 +131,7 @@ def test_suggestions_from_the_segments_lexicons_equal_one_pass_over_the_index(da
 
 
 def test_lru_discard_keeps_the_weight_right() -> None:
-    from indexer.leafdata import LRU
+    from indexer.whoosh_engine.reader.leafdata import LRU
 
     cache = LRU(100, len)
     for key in ("a", "b", "c"):

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from crawl.archive import Archive, Article
-from indexer import analysis, build, store
-from indexer.build import update_index
-from indexer.search import SearchIndex, SearchRequest
+from archive import Archive, Article
+from indexer.analysis import text as analysis
+from indexer.engine import IndexStats, SearchRequest
+from indexer.whoosh_engine import store
+from indexer.whoosh_engine.reader.search import SearchIndex
+from indexer.whoosh_engine.writer import build
+from indexer.whoosh_engine.writer.build import update_index
 from tests.corpus import ARTICLES
 
 
@@ -22,7 +25,7 @@ class Paths:
         self.index = data_dir / "index"
         self.cache = data_dir / "segments.sqlite3"
 
-    def update(self, **kwargs: object) -> build.IndexStats:
+    def update(self, **kwargs: object) -> IndexStats:
         with Archive(self.archive) as archive:
             return update_index(archive, self.index, self.cache, workers=kwargs.pop("workers", 1), **kwargs)
 
@@ -109,7 +112,7 @@ def test_cache_is_keyed_by_analysis_version(paths: Paths, segment_calls: list[st
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     paths.update()
     segment_calls.clear()
-    from indexer import segcache
+    from indexer.analysis import segcache
 
     monkeypatch.setattr(segcache, "ANALYSIS_VERSION", analysis.ANALYSIS_VERSION + 1)
     stats = paths.update(rebuild=True)
@@ -170,7 +173,7 @@ def test_parallel_workers_index_the_same_as_one_process(paths: Paths, monkeypatc
     queries = ["hội nghị", "thuy loi", "hoà giải", "15/2003/qh11", "khuyến công"]
     expected = {q: ids(paths, q) for q in queries}
 
-    from indexer import parallel
+    from indexer.whoosh_engine.writer import parallel
 
     monkeypatch.setattr(build, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(parallel, "BATCH", 3)

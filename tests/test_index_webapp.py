@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawl.archive import Archive, Article
-from indexer import store
-from indexer.build import update_index
+from archive import Archive, Article
+from indexer.backend import EngineConfig
+from indexer.whoosh_engine import store
+from indexer.whoosh_engine.writer.build import update_index
 from tests.corpus import ARTICLES
 from webapp import create_app
 
@@ -27,7 +28,7 @@ def _ids(client: object, q: str) -> set[str]:
 def test_two_app_processes_see_a_new_commit_and_a_new_generation(data_dir: Path) -> None:
     _index(data_dir, *ARTICLES)
     # two apps stand for two `serve` worker processes: each has its own long-lived searcher
-    clients = [create_app(index_path=data_dir / "index", archive_path=data_dir / "archive.sqlite3").test_client()
+    clients = [create_app(EngineConfig(data_dir)).test_client()
                for _ in range(2)]
     for client in clients:
         assert _ids(client, "logistics") == set()
@@ -48,7 +49,7 @@ def test_two_app_processes_see_a_new_commit_and_a_new_generation(data_dir: Path)
 
 def test_the_previous_generation_outlives_the_swap_until_the_next_job(data_dir: Path) -> None:
     _index(data_dir, *ARTICLES)
-    client = create_app(index_path=data_dir / "index", archive_path=data_dir / "archive.sqlite3").test_client()
+    client = create_app(EngineConfig(data_dir)).test_client()
     assert _ids(client, "hội nghị tổng kết")
     first = store.current_dir(data_dir / "index")
     assert first is not None

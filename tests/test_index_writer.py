@@ -11,9 +11,9 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from indexer.build import article_tokens
-from indexer.schema import PackedPositions, TokenField, Weights
-from indexer.segwriter import FastSegmentWriter, TermPool
+from indexer.whoosh_engine.schema import PackedPositions, TokenField, Weights
+from indexer.whoosh_engine.writer.documents import article_tokens
+from indexer.whoosh_engine.writer.segwriter import FastSegmentWriter, TermPool
 
 TEXTS = [
     ("Hội nghị tổng kết phong trào thi đua năm 2018", "Sáng 18/01/2019, Trung tâm Khuyến công tổ chức hội nghị "
@@ -200,7 +200,7 @@ def test_runs_merge_in_document_order_so_no_term_is_sorted_again(tmp_path: Path,
     """Spilled runs of one term are merged run by run (each run holds later documents than the one
     before), so nothing needs sorting; each stream once compared as the last run (a late-bound loop
     variable), which left terms out of order and sorted ~a quarter of them again at 20 000 articles."""
-    import indexer.segwriter as segwriter
+    import indexer.whoosh_engine.writer.segwriter as segwriter
 
     def no_sorting(entry: object) -> object:
         raise AssertionError("a term's documents came out of the runs out of order")

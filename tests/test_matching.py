@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 from whoosh import query as Q
 
-import indexer.postings as postings
-import indexer.ranking as ranking
-from indexer.matching import LRU, IndexView, docnums, iter_bits, match_bits, phrase_docs, set_bits
-from indexer.query import parse_query
-from indexer.ranking import compile_query, rank
-from indexer.search import SearchIndex, SearchRequest, _filter_query, build_query
+import indexer.whoosh_engine.reader.postings as postings
+import indexer.whoosh_engine.reader.ranking as ranking
+from indexer.engine import SearchRequest
+from indexer.engine.query import parse_query
+from indexer.whoosh_engine.reader.matching import LRU, IndexView, docnums, iter_bits, match_bits, phrase_docs, set_bits
+from indexer.whoosh_engine.reader.queries import build_query, filter_query
+from indexer.whoosh_engine.reader.ranking import compile_query, rank
+from indexer.whoosh_engine.reader.search import SearchIndex
 from tests.conftest import two_commit_index
 from tests.corpus import ARTICLES
 
@@ -54,7 +56,7 @@ def _request(q: str, filters: dict[str, Any]) -> SearchRequest:
 def _final(request: SearchRequest) -> Q.Query:
     parsed = parse_query(request.q)
     base = Q.Every() if parsed.is_empty else build_query(parsed)
-    filt = _filter_query(request)
+    filt = filter_query(request)
     return Q.And([base, filt]) if filt is not None else base
 
 
@@ -148,7 +150,7 @@ def test_pages_continue_the_same_order(index: SearchIndex) -> None:
 
 
 def test_newest_sorts_few_matches_and_walks_the_date_order_for_many(index: SearchIndex) -> None:
-    from indexer.search import _newest
+    from indexer.whoosh_engine.reader.search import _newest
 
     _searcher, view, _scorer = _view(index)
     dates = view.pubdates()

@@ -10,11 +10,12 @@ import pytest
 from whoosh import query as Q
 from whoosh.filedb.filestore import FileStorage
 
-from indexer import positionkeys
-from indexer.matching import IndexView, docnums, match_bits
-from indexer.positionkeys import KeysReader
-from indexer.postings import BlockIndex
-from indexer.search import SearchIndex, SearchRequest
+from indexer.engine import SearchRequest
+from indexer.whoosh_engine import positionkeys
+from indexer.whoosh_engine.positionkeys import KeysReader
+from indexer.whoosh_engine.reader.matching import IndexView, docnums, match_bits
+from indexer.whoosh_engine.reader.postings import BlockIndex
+from indexer.whoosh_engine.reader.search import SearchIndex
 from tests.conftest import index_articles, two_commit_index
 from tests.corpus import ARTICLES
 

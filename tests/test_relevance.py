@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-from indexer.query import parse_query
-from indexer.search import SearchIndex, SearchRequest
-from indexer.snippets import make_snippet
-from indexer.suggest import Suggester
+from indexer.engine import SearchRequest
+from indexer.engine.query import parse_query
+from indexer.engine.snippets import make_snippet
+from indexer.whoosh_engine.reader.search import SearchIndex
+from indexer.whoosh_engine.reader.suggest import Suggester
 from tests.conftest import index_articles
 from tests.corpus import ARTICLES, RANKING_ARTICLES
 

@@ -6,7 +6,8 @@ from collections import Counter
 
 import pytest
 
-from indexer.search import InvalidParameter, SearchIndex, SearchRequest
+from indexer.engine import InvalidParameter, SearchRequest
+from indexer.whoosh_engine.reader.search import SearchIndex
 from tests.corpus import ARTICLES
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from underthesea import word_tokenize
 
-from indexer import analysis, segmenter
-from indexer.analysis import normalize_text
+from indexer.analysis import segmenter
+from indexer.analysis import text as analysis
+from indexer.analysis.text import normalize_text
 from tests.corpus import ARTICLES
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

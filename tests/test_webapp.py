@@ -13,8 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from crawl.archive import Archive, Article
-from indexer.build import update_index
+from archive import Archive, Article
+from indexer.backend import EngineConfig
+from indexer.whoosh_engine.writer.build import update_index
 from tests.corpus import ARTICLES
 from webapp import create_app
 
@@ -66,7 +67,7 @@ def build_site(directory: Path, articles: list[Article] | None = None) -> tuple[
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     index_path, archive_path = build_site(tmp_path_factory.mktemp("site"))
-    app = create_app(index_path=index_path, archive_path=archive_path, per_page=3)
+    app = create_app(EngineConfig(index_path.parent), per_page=3)
     yield app
     app.extensions["tracuu_index"].close()
 
@@ -259,7 +260,7 @@ def test_unknown_parameters_are_ignored(client: FlaskClient) -> None:
 
 
 def test_missing_index_is_503_not_500(tmp_path: Path) -> None:
-    app = create_app(index_path=tmp_path / "index", archive_path=tmp_path / "archive.sqlite3")
+    app = create_app(EngineConfig(tmp_path))
     client = app.test_client()
     assert "tracuu index" in page(client, "/?q=hoi", 503)
     assert client.get("/api/search?q=hoi").status_code == 503
@@ -372,11 +373,11 @@ def test_concurrent_clients_get_the_answers_one_client_gets(tmp_path: Path, monk
     import httpx
     from werkzeug.serving import make_server
 
-    from indexer import build
+    from indexer.whoosh_engine.writer import build
 
     monkeypatch.setattr(build, "SMALL_SEGMENT", 1)
     index_path, archive_path = build_site(tmp_path)
-    app = create_app(index_path=index_path, archive_path=archive_path)
+    app = create_app(EngineConfig(index_path.parent))
 
     queries = ["hoi nghi", "hội nghị tổng kết", "thi dua", '"giao ban"', "khuyen cong", "thanh tra"] * 8
     expected = {q: app.test_client().get("/api/search", query_string={"q": q, "per_page": 20}).get_json()

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from crawl.archive import Article
-from indexer import build, worddf
-from indexer.analysis import words
-from indexer.search import SearchRequest
-from indexer.suggest import Suggester
-from indexer.worddf import WordTable
+from archive import Article
+from indexer.analysis.text import words
+from indexer.engine import SearchRequest
+from indexer.whoosh_engine import worddf
+from indexer.whoosh_engine.reader.suggest import Suggester
+from indexer.whoosh_engine.worddf import WordTable
+from indexer.whoosh_engine.writer import build
 from tests.conftest import index_articles, two_commit_index
 from tests.corpus import ARTICLES
 

@@ -30,9 +30,9 @@ pass_ctx = click.make_pass_decorator(Context)
 
 def _library_errors() -> tuple[type[BaseException], ...]:
     """Errors whose message is meant for the user: shown as one line, no traceback."""
-    from crawl.archive import ArchiveError
+    from archive import ArchiveError
     from crawl.errors import CrawlError
-    from indexer.store import IndexerError
+    from indexer.engine import IndexerError
 
     return (ArchiveError, CrawlError, IndexerError, SettingsError, OSError)
 
@@ -113,7 +113,7 @@ def import_cmd(ctx: Context, file: Any) -> None:
 
     Example: tracuu import ../shared/corpus/articles.jsonl
     """
-    from crawl.archive import Archive, import_archive
+    from archive import Archive, import_archive
 
     with Archive(ctx.settings.archive_path) as archive:
         stats = import_archive(archive, file)
@@ -130,7 +130,7 @@ def export_cmd(ctx: Context) -> None:
 
     Example: tracuu export > backup.jsonl
     """
-    from crawl.archive import Archive, export_archive
+    from archive import Archive, export_archive
 
     with Archive(ctx.settings.archive_path) as archive:
         for line in export_archive(archive):
@@ -139,12 +139,12 @@ def export_cmd(ctx: Context) -> None:
 
 # -- index -----------------------------------------------------------------------------------------
 def _run_index(ctx: Context, rebuild: bool) -> Any:
-    from crawl.archive import Archive
-    from indexer.build import update_index
+    from archive import Archive
+    from indexer.backend import update_index
 
     s = ctx.settings
     with Archive(s.archive_path) as archive, _index_progress(ctx, "Đánh chỉ mục") as progress:
-        stats = update_index(archive, s.index_path, s.cache_path, rebuild=rebuild, progress=progress,
+        stats = update_index(archive, s.engine, rebuild=rebuild, progress=progress,
                              workers=s.index_workers or None)
     if stats.rebuilt:
         click.echo(f"Rebuilt the index ({stats.reason}).", err=True)
@@ -168,7 +168,7 @@ def index_cmd(ctx: Context, rebuild: bool) -> None:
 # -- crawl -----------------------------------------------------------------------------------------
 def _crawl(ctx: Context, sites: Path | None, site_ids: tuple[str, ...],
            substitutions: dict[str, str] | None = None, min_delay: float | None = None) -> Any:
-    from crawl.archive import Archive
+    from archive import Archive
     from crawl.crawler import crawl_sites
     from crawl.profiles import load_profiles
 
@@ -309,7 +309,8 @@ def search_cmd(ctx: Context, query: tuple[str, ...], year: str | None, departmen
 
     Example: tracuu search hoi nghi tong ket --year 2019
     """
-    from indexer.search import InvalidParameter, SearchIndex, SearchRequest
+    from indexer.backend import open_search
+    from indexer.engine import InvalidParameter, SearchRequest
 
     params = {"q": " ".join(query), "year": year, "department": department, "category": category,
               "site": site, "sort": sort, "page": page, "per_page": limit}
@@ -317,8 +318,7 @@ def search_cmd(ctx: Context, query: tuple[str, ...], year: str | None, departmen
         request = SearchRequest.from_params(params)
     except InvalidParameter as exc:
         raise click.UsageError(str(exc)) from exc
-    index = SearchIndex(ctx.settings.index_path, ctx.settings.archive_path)
-    response = index.search(request)
+    response = open_search(ctx.settings.engine).search(request)
     if as_json:
         click.echo(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
         return
@@ -361,7 +361,7 @@ def serve_cmd(ctx: Context, host: str | None, port: int | None, get_path: str | 
     from webapp import create_app
 
     s = ctx.settings
-    app = create_app(index_path=s.index_path, archive_path=s.archive_path, per_page=s.per_page)
+    app = create_app(s.engine, per_page=s.per_page)
     if get_path:
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True))

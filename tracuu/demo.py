@@ -29,7 +29,6 @@ def run_demo(settings: Settings, *, port: int, echo: Callable[[str], None],
         echo(f"Demo agency site: {base_url}/vi/news/")
         crawl(DEMO_PROFILE, {"base_url": base_url})
         index()
-        app = create_app(index_path=settings.index_path, archive_path=settings.archive_path,
-                         per_page=settings.per_page)
+        app = create_app(settings.engine, per_page=settings.per_page)
         echo(f"Search the demo at http://{settings.host}:{port}/  (Ctrl-C to stop)")
         app.run(host=settings.host, port=port, threaded=True, use_reloader=False)

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from indexer.backend import EngineConfig
+from indexer.engine.errors import IndexerError
+
 ENV_PREFIX = "TRACUU_"
 
 
@@ -39,18 +42,19 @@ class Settings:
     crawl_max_pages: int = _setting(0, "Stop a site after this many list pages (0: no limit).")
     index_workers: int = _setting(0, "Processes that segment text while indexing (0: one per core).")
     per_page: int = _setting(10, "Results per page in the web app.")
+    backend: str = _setting("whoosh", "Search back end: 'whoosh' (an index in the data dir).")
+
+    @property
+    def engine(self) -> EngineConfig:
+        """The search back end and where it keeps its data, for indexer.backend."""
+        try:
+            return EngineConfig(self.data_dir, self.backend)
+        except IndexerError as exc:
+            raise SettingsError(f"Setting 'backend': {exc}") from None
 
     @property
     def archive_path(self) -> Path:
-        return self.data_dir / "archive.sqlite3"
-
-    @property
-    def index_path(self) -> Path:
-        return self.data_dir / "index"
-
-    @property
-    def cache_path(self) -> Path:
-        return self.data_dir / "segments.sqlite3"
+        return self.engine.archive_path
 
 
 def _convert(name: str, raw: Any, kind: type) -> Any:

@@ -14,4 +14,4 @@ from webapp import create_app
 def create() -> Flask:
     """One app per worker process; every worker follows index swaps and commits by itself."""
     s = load_settings()
-    return create_app(index_path=s.index_path, archive_path=s.archive_path, per_page=s.per_page)
+    return create_app(s.engine, per_page=s.per_page)

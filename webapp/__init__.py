@@ -1,21 +1,20 @@
-"""The search site: `create_app()` builds the Flask app over one long-lived `SearchIndex`."""
+"""The search site: `create_app()` builds the Flask app over one long-lived search engine."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
-from indexer.search import SearchIndex
+from indexer.backend import EngineConfig, open_search
 
 
-def create_app(*, index_path: Path, archive_path: Path, per_page: int = 10) -> Flask:
-    """The web app. One SearchIndex per process: it follows new index commits by itself."""
+def create_app(config: EngineConfig, *, per_page: int = 10) -> Flask:
+    """The web app over the back end `config` names. One engine per process: it follows new index
+    commits by itself."""
     app = Flask(__name__)
     app.config.update(TRACUU_PER_PAGE=per_page, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keys in the documented order
-    app.extensions["tracuu_index"] = SearchIndex(Path(index_path), Path(archive_path))
+    app.extensions["tracuu_index"] = open_search(config)
 
     from webapp import filters, views
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from html import unescape
 from xml.etree import ElementTree as ET
 
-from indexer.search import SearchRequest, SearchResponse
+from indexer.engine import SearchRequest, SearchResponse
 from webapp.filters import safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"

@@ -1,4 +1,5 @@
-"""Pages and the JSON API. Views validate parameters and render; the searching is `indexer.search`'s."""
+"""Pages and the JSON API. Views validate parameters and render; the searching is the engine's
+(`indexer.backend.open_search`), reached only through the contract in `indexer.engine`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from indexer.analysis import fold
-from indexer.query import parse_query
-from indexer.search import MAX_PAGE, InvalidParameter, SearchIndex, SearchRequest, SearchResponse
-from indexer.snippets import mark_text
-from indexer.store import IndexerError
+from indexer.engine import (
+    MAX_PAGE,
+    IndexerError,
+    InvalidParameter,
+    SearchEngine,
+    SearchRequest,
+    SearchResponse,
+    mark_query,
+)
 from webapp.feed import atom_feed, opensearch_description
 from webapp.filters import PARAMS, search_params
 
@@ -26,7 +31,7 @@ HOME_TTL = 60.0      # seconds the home page's newest posts and counts are reuse
 NO_INDEX = "Chưa thể tìm kiếm: chưa có chỉ mục. Người quản trị cần chạy 'tracuu index'."
 
 
-def _index() -> SearchIndex:
+def _index() -> SearchEngine:
     return current_app.extensions["tracuu_index"]
 
 
@@ -124,14 +129,13 @@ def article() -> Any:
         return _error_page(404, "Không tìm thấy bài viết",
                            "Bài viết này không có trong kho lưu trữ (có thể địa chỉ bị cắt hoặc bài đã bị gỡ).")
     q = request.args.get("q", "")
-    terms = {fold(s) for s in parse_query(q).all_syllables()}
-    paragraphs = [Markup(mark_text(p, terms)) for p in found.body.split("\n") if p.strip()]
+    paragraphs = [Markup(mark_query(p, q)) for p in found.body.split("\n") if p.strip()]
     try:
         related = _index().more_like_this(article_id)
     except IndexerError:
         related = []
     return render_template("article.html", article=found, paragraphs=paragraphs,
-                           title_html=Markup(mark_text(found.title, terms)), related=related, q=q,
+                           title_html=Markup(mark_query(found.title, q)), related=related, q=q,
                            from_search=bool(search_params()))
 
 

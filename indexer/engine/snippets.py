@@ -10,7 +10,19 @@ import re
 from collections import Counter
 from html import escape
 
-from indexer.analysis import fold_text
+from indexer.analysis.text import fold, fold_text
+from indexer.engine.query import ParsedQuery, parse_query
+
+
+def query_terms(query: str | ParsedQuery) -> set[str]:
+    """The folded syllables a query marks: what `mark_text` and `make_snippet` take."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    return {fold(s) for s in parsed.all_syllables()}
+
+
+def mark_query(text: str, query: str) -> str:
+    """The whole text, escaped, with the words of `query` marked (the article page)."""
+    return mark_text(text, query_terms(query))
 
 
 def mark_text(text: str, folded_terms: set[str]) -> str:

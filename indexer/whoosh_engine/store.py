@@ -23,26 +23,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.analysis import ANALYSIS_VERSION
-from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.analysis.text import ANALYSIS_VERSION
+from indexer.engine.errors import IndexLockedError, IndexMissingError, IndexUnsafeError
+from indexer.whoosh_engine.schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "tracuu.json"
-
-
-class IndexerError(Exception):
-    """Base of the indexer's errors; the message says what to do next."""
-
-
-class IndexMissingError(IndexerError):
-    pass
-
-
-class IndexLockedError(IndexerError):
-    pass
-
-
-class IndexUnsafeError(IndexerError):
-    pass
 
 
 @dataclass(frozen=True)

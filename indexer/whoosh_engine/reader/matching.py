@@ -23,10 +23,18 @@ from typing import Any
 
 from whoosh import query as Q
 
-from indexer.leafdata import LRU, LeafData, bits_weight, column_values, exact_variants, keys_weight, segment_id
-from indexer.positionkeys import KEY_SHIFT, KeysReader
-from indexer.postings import BlockIndex, leaf_matcher, posting_blocks, wanted_keys
-from indexer.schema import FACETS
+from indexer.engine.request import FACETS
+from indexer.whoosh_engine.positionkeys import KEY_SHIFT, KeysReader
+from indexer.whoosh_engine.reader.leafdata import (
+    LRU,
+    LeafData,
+    bits_weight,
+    column_values,
+    exact_variants,
+    keys_weight,
+    segment_id,
+)
+from indexer.whoosh_engine.reader.postings import BlockIndex, leaf_matcher, posting_blocks, wanted_keys
 
 log = logging.getLogger(__name__)
 

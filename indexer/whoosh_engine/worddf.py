@@ -27,7 +27,7 @@ from collections import Counter
 from itertools import accumulate
 from typing import Any
 
-from indexer.schema import little_endian
+from indexer.whoosh_engine.schema import little_endian
 
 EXT = ".wdf"
 MAGIC = b"TWD1"

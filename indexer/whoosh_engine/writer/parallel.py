@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawl.archive import Article
-from indexer.segcache import SegmentCache
+from archive import Article
+from indexer.analysis.segcache import SegmentCache
+from indexer.whoosh_engine.writer.documents import prepare
+from indexer.whoosh_engine.writer.segwriter import FastSegmentWriter
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +82,6 @@ def _worker(directory: str, jobs: Any, results: Any, parent: int, compound: bool
     quiet_gc()
     try:
         from whoosh import index as whoosh_index
-
-        from indexer.build import prepare
-        from indexer.segwriter import FastSegmentWriter
 
         ix = whoosh_index.open_dir(directory)
         # _lk=False: the parent holds the index's write lock; compound: see build.SMALL_SEGMENT

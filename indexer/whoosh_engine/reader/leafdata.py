@@ -13,7 +13,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from indexer.worddf import WordTable
+from indexer.whoosh_engine.worddf import WordTable
 
 
 class LRU:
@@ -123,7 +123,7 @@ def column_values(data: LeafData, leaf: Any, name: str) -> list[Any]:
 
 def exact_variants(data: LeafData, leaf: Any, exact_field: str) -> dict[str, list[str]]:
     """folded syllable → the segment's exact syllables that fold to it (one pass over its lexicon)."""
-    from indexer.analysis import fold
+    from indexer.analysis.text import fold
 
     def build() -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = defaultdict(list)

@@ -23,7 +23,7 @@ from itertools import chain, repeat
 from operator import lshift, or_, rshift
 from typing import Any
 
-from indexer.schema import little_endian, unpack_positions
+from indexer.whoosh_engine.schema import little_endian, unpack_positions
 
 EXT = ".pkeys"
 KEY_SHIFT = 32  # a position key: docnum << KEY_SHIFT | position

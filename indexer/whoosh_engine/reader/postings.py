@@ -16,9 +16,9 @@ from typing import Any
 
 from whoosh.matching.wrappers import FilterMatcher
 
-from indexer.leafdata import LRU
-from indexer.positionkeys import KEY_SHIFT, block_keys, keys_of
-from indexer.schema import PackedPositions
+from indexer.whoosh_engine.positionkeys import KEY_SHIFT, block_keys, keys_of
+from indexer.whoosh_engine.reader.leafdata import LRU
+from indexer.whoosh_engine.schema import PackedPositions
 
 SLICE_BELOW = 64  # documents asked for × this < keys in their block: slice out theirs instead of all
 

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from indexer.analysis import ANALYSIS_VERSION
+from indexer.analysis.text import ANALYSIS_VERSION
 
 
 class SegmentCache:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.analysis import fold, has_marks, nfc, normalize_syllable
-from indexer.query import ParsedQuery
-from indexer.worddf import WordTable
+from indexer.analysis.text import fold, has_marks, nfc, normalize_syllable
+from indexer.engine.query import ParsedQuery
+from indexer.whoosh_engine.worddf import WordTable
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SYLLABLE = re.compile(r"[^\W_]+")

@@ -1,234 +1,38 @@
-"""Searching the index: requests, Whoosh queries, facets, snippets and suggestions.
+"""The Whoosh engine's searching: a request in, a response out (facets, snippets, suggestions).
 
 One `SearchIndex` lives as long as the process (the web app, the CLI): it keeps one searcher open
 and picks up a newly committed or swapped-in index on the next query, without a restart. What was read
 from the segments a commit left unchanged is kept (`leafdata`), so only the new ones are read.
-The query built here is evaluated by `matching` (bitsets: matches, total, facets) and `ranking`
-(Whoosh's BM25F scores, top k in two stages), not by Whoosh's matchers, which walk every match in Python.
+The query tree built by `queries` is evaluated by `matching` (bitsets: matches, total, facets) and
+`ranking` (Whoosh's BM25F scores, top k in two stages), not by Whoosh's matchers, which walk every
+match in Python.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
-from crawl.archive import Archive
-from indexer import store
-from indexer.analysis import codes, fold, has_marks, stopwords
-from indexer.leafdata import LeafData, exact_variants, segment_id, word_table
-from indexer.matching import IndexView, Unsupported, docnums, match_bits, set_bits
-from indexer.query import Clause, ParsedQuery, parse_query
-from indexer.ranking import Scorer, compile_query, rank
-from indexer.schema import FACETS
-from indexer.snippets import make_snippet, mark_text
-from indexer.suggest import Suggester
+from archive import Archive, Article
+from indexer.analysis.text import fold
+from indexer.engine.errors import IndexMissingError
+from indexer.engine.query import ParsedQuery, parse_query
+from indexer.engine.request import FACETS, SearchRequest
+from indexer.engine.response import FacetValue, SearchHit, SearchResponse
+from indexer.engine.snippets import make_snippet, mark_text
+from indexer.whoosh_engine import store
+from indexer.whoosh_engine.reader.leafdata import LeafData, exact_variants, segment_id, word_table
+from indexer.whoosh_engine.reader.matching import IndexView, Unsupported, docnums, match_bits, set_bits
+from indexer.whoosh_engine.reader.queries import build_query, filter_query, union
+from indexer.whoosh_engine.reader.ranking import Scorer, compile_query, rank
+from indexer.whoosh_engine.reader.suggest import Suggester
 
 log = logging.getLogger(__name__)
-
-MAX_PER_PAGE = 100
-MAX_PAGE = 1000
-MAX_CLAUSES = 32
-# Ranking weights, tuned on bench/relevance.py (`--tune` prints the grid tried). Each is a query-time
-# multiplier on a BM25F score, so they add up linearly rather than saturating like field_boost.
-TITLE_BOOST = 2.5   # a query syllable found in the title over one found in the body
-EXACT_BOOST = 0.6   # an exact-diacritic syllable over a folded-only one ("hồ" over "hổ")
-PHRASE_BOOST = 2.0  # all the query's syllables adjacent, in order
-PAIR_BOOST = 1.0    # two neighbouring query syllables adjacent: proximity for longer queries
-CODE_BOOST = 3.0    # a document number or date typed whole
-
-
-class InvalidParameter(ValueError):
-    """A search parameter with a value we cannot use; the message is shown to the user (Vietnamese)."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    q: str = ""
-    year: str | None = None
-    department: str | None = None
-    category: str | None = None
-    site: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 10
-
-    @classmethod
-    def from_params(cls, params: dict[str, Any]) -> SearchRequest:
-        """Validate user-supplied parameters (API, form, CLI); raises InvalidParameter."""
-
-        def text(name: str) -> str | None:
-            value = params.get(name)
-            return str(value).strip() or None if value is not None else None
-
-        def integer(name: str, default: int, low: int, high: int) -> int:
-            raw = text(name)
-            if raw is None:
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise InvalidParameter(name, f"Tham số '{name}' phải là số nguyên, không phải {raw!r}.") from None
-            if not low <= value <= high:
-                raise InvalidParameter(name, f"Tham số '{name}' phải nằm trong khoảng {low}–{high}.")
-            return value
-
-        def day(name: str) -> date | None:
-            raw = text(name)
-            if raw is None:
-                return None
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                raise InvalidParameter(name, f"Tham số '{name}' phải là ngày dạng YYYY-MM-DD.") from None
-
-        year = text("year")
-        if year is not None and not (year.isdigit() and len(year) == 4):
-            raise InvalidParameter("year", f"Năm không hợp lệ: {year!r}. Hãy dùng 4 chữ số, ví dụ 2019.")
-        sort = text("sort") or "relevance"
-        if sort not in ("relevance", "newest"):
-            raise InvalidParameter("sort", "Tham số 'sort' chỉ nhận 'relevance' hoặc 'newest'.")
-        return cls(
-            q=str(params.get("q") or ""), year=year, department=text("department"),
-            category=text("category"), site=text("site"), date_from=day("from"), date_to=day("to"),
-            sort=sort, page=integer("page", 1, 1, MAX_PAGE),
-            per_page=integer("per_page", 10, 1, MAX_PER_PAGE),
-        )
-
-    def filters(self) -> dict[str, str]:
-        return {k: v for k in FACETS if (v := getattr(self, k))}
-
-
-@dataclass
-class SearchHit:
-    id: str
-    url: str
-    title: str
-    published: str | None
-    department: str | None
-    category: str | None
-    site: str | None
-    snippet: str
-    score: float
-    title_html: str = ""
-
-
-@dataclass
-class FacetValue:
-    value: str
-    count: int
-
-
-@dataclass
-class SearchResponse:
-    query: str
-    total: int
-    page: int
-    per_page: int
-    results: list[SearchHit] = field(default_factory=list)
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    suggestion: str | None = None
-    error: str | None = None
-    notice: str | None = None  # e.g. "showing partial matches"
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON API's shape (and `tracuu search --json`)."""
-        return {
-            "query": self.query, "total": self.total, "page": self.page, "per_page": self.per_page,
-            "results": [{k: v for k, v in asdict(h).items() if k != "title_html"} for h in self.results],
-            "facets": {k: [asdict(v) for v in vals] for k, vals in self.facets.items()},
-            "suggestion": self.suggestion, "error": self.error,
-        }
-
-
-def _clause_query(clause: Clause) -> Q.Query:
-    """Folded syllables (or a phrase) in the title, boosted, or in the body."""
-    folded = [fold(s) for s in clause.syllables]
-    if clause.phrase:
-        title: Q.Query = Q.Phrase("title_f", folded, boost=TITLE_BOOST)
-        body: Q.Query = Q.Phrase("body_f", folded)
-    else:
-        title, body = Q.Term("title_f", folded[0], boost=TITLE_BOOST), Q.Term("body_f", folded[0])
-    return title if clause.title_only else Q.Or([title, body])
-
-
-def _excluded_query(clause: Clause) -> Q.Query:
-    # an excluded word typed with diacritics excludes exactly that word, not its folded cousins
-    if not clause.phrase and has_marks(clause.syllables[0]):
-        return Q.Or([Q.Term(f, clause.syllables[0]) for f in ("title_s", "body_s")])
-    return _clause_query(clause)
-
-
-def _boosts(parsed: ParsedQuery, optional_clauses: list[Clause]) -> list[Q.Query]:
-    """Optional queries that only rank: exact marks, adjacency, codes, stopwords.
-
-    (Segmented words were a boost too: 1.0 and 2.0 measured worse than the phrases, which do it.)
-    """
-    boosts: list[Q.Query] = [_clause_query(c) for c in optional_clauses]
-    for s in sorted({s for s in parsed.all_syllables() if has_marks(s)}):
-        boosts += [Q.Term("title_s", s, boost=EXACT_BOOST * TITLE_BOOST), Q.Term("body_s", s, boost=EXACT_BOOST)]
-    plain = [s for c in parsed.clauses[:MAX_CLAUSES] if not c.phrase for s in c.syllables]
-    if len(plain) > 1:
-        folded = [fold(s) for s in plain]
-        boosts += [Q.Phrase("title_f", folded, boost=PHRASE_BOOST * TITLE_BOOST),
-                   Q.Phrase("body_f", folded, boost=PHRASE_BOOST)]
-        if len(plain) > 2 and PAIR_BOOST:
-            for pair in sorted({(a, b) for a, b in zip(folded, folded[1:], strict=False)}):
-                boosts += [Q.Phrase("title_f", list(pair), boost=PAIR_BOOST * TITLE_BOOST),
-                           Q.Phrase("body_f", list(pair), boost=PAIR_BOOST)]
-    boosts += [Q.Term("codes", c, boost=CODE_BOOST) for c in codes(parsed.text)]
-    return boosts
-
-
-def build_query(parsed: ParsedQuery, *, match_all: bool = True) -> Q.Query:
-    """Required clauses (folded syllables or phrases) plus optional boosts that only rank.
-
-    Stopword syllables are optional when the query has other words, so "của" never filters,
-    but a query of stopwords alone still matches them.
-    """
-    clauses = parsed.clauses[:MAX_CLAUSES]
-    stops = stopwords()
-    content = [c for c in clauses if c.phrase or " ".join(c.syllables) not in stops]
-    required = content or clauses
-    req_queries = [_clause_query(c) for c in required]
-    main: Q.Query = Q.And(req_queries) if match_all else Q.Or(req_queries)
-    boosts = _boosts(parsed, [c for c in clauses if c not in required])
-    if boosts:
-        optional = Q.Or(boosts)
-        # a binary tree of unions skips to the required matches; Whoosh's default below 5 000
-        # documents preloads every boost over the whole index (phrases included), ~10x slower
-        optional.matcher_type = Q.Or.DEFAULT_MATCHER
-        main = Q.AndMaybe(main, optional)
-    if parsed.excluded:
-        main = Q.AndNot(main, Q.Or([_excluded_query(c) for c in parsed.excluded]))
-    return main
-
-
-def _union(final: Q.Query, alt: ParsedQuery, filt: Q.Query | None) -> Q.Query:
-    """Matches of the query as typed or as corrected, each scored by its own words."""
-    corrected = build_query(alt)
-    return Q.Or([final, Q.And([corrected, filt]) if filt is not None else corrected])
-
-
-def _filter_query(request: SearchRequest) -> Q.Query | None:
-    parts: list[Q.Query] = [Q.Term(k, v) for k, v in request.filters().items()]
-    if request.date_from or request.date_to:
-        low = int(request.date_from.strftime("%Y%m%d0000")) if request.date_from else None
-        high = int(request.date_to.strftime("%Y%m%d2359")) if request.date_to else None
-        parts.append(Q.NumericRange("pubdate", low, high))
-    return Q.And(parts) if parts else None
 
 
 def _headline(body: str, limit: int = 140) -> str:
@@ -265,7 +69,7 @@ class SearchIndex:
         with self._lock:
             directory = store.current_dir(self.index_path)
             if directory is None:
-                raise store.IndexMissingError(f"No index at '{self.index_path}'. Run 'tracuu index' first.")
+                raise IndexMissingError(f"No index at '{self.index_path}'. Run 'tracuu index' first.")
             if directory != self._dir or self._searcher is None:
                 store.check_safe(directory)
                 from whoosh import index as whoosh_index
@@ -324,7 +128,7 @@ class SearchIndex:
         searcher, view, scorer = self._generation()
         parsed = parse_query(request.q)
         response = SearchResponse(query=request.q, total=0, page=request.page, per_page=request.per_page)
-        filt = _filter_query(request)
+        filt = filter_query(request)
         if parsed.is_empty:
             if request.q.strip():
                 response.error = "Truy vấn không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu)."
@@ -346,7 +150,7 @@ class SearchIndex:
                                    f"«{response.suggestion}».")
         elif bits and response.suggestion:
             # a real-word slip ("trốn thuê"): the original's matches stay, the correction's join them
-            final = _union(final, parse_query(response.suggestion), filt)
+            final = union(final, parse_query(response.suggestion), filt)
             bits = _match(searcher, view, final)
         if not bits and len(parsed.clauses) > 1:
             base = build_query(parsed, match_all=False)
@@ -396,7 +200,7 @@ class SearchIndex:
             facets[name] = [FacetValue(value=v, count=c) for v, c in ordered]
         return facets
 
-    def article(self, article_id: str) -> Any:
+    def article(self, article_id: str) -> Article | None:
         """The archived article (for the article page), or None."""
         return self._archive().get(article_id)
 

@@ -41,9 +41,9 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
-from indexer import worddf
-from indexer.positionkeys import KeysWriter
-from indexer.schema import PackedPositions, TokenField
+from indexer.whoosh_engine import worddf
+from indexer.whoosh_engine.positionkeys import KeysWriter
+from indexer.whoosh_engine.schema import PackedPositions, TokenField
 
 WORDS = "_words"  # add_document's argument for a document's segmented words (counted, not indexed)
 Posting = tuple[str, bytes, int, float, bytes]

@@ -25,8 +25,8 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.leafdata import segment_id
-from indexer.matching import (
+from indexer.whoosh_engine.reader.leafdata import segment_id
+from indexer.whoosh_engine.reader.matching import (
     LRU,
     SCORE_CACHE_BYTES,
     IndexView,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.analysis import nfc, syllables
+from indexer.analysis.text import nfc, syllables
 
 MAX_QUERY_CHARS = 1000  # longer input is cut: nobody types more, and it bounds the work
 

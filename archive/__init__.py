@@ -1,0 +1,23 @@
+"""The archive: every article tracuu knows, in one SQLite file — the source of truth.
+
+The crawler and `tracuu import` write it; the indexers read it (an index can always be rebuilt from
+it) and the web app reads article pages from it. It imports nothing else of tracuu.
+"""
+
+from archive.db import (
+    VIETNAM_TZ,
+    Archive,
+    ArchiveError,
+    Article,
+    FetchInfo,
+    ImportStats,
+    export_archive,
+    import_archive,
+    normalize_published,
+    now_iso,
+)
+
+__all__ = [
+    "VIETNAM_TZ", "Archive", "ArchiveError", "Article", "FetchInfo", "ImportStats", "export_archive",
+    "import_archive", "normalize_published", "now_iso",
+]

@@ -1,0 +1,17 @@
+"""The search contract every back end honours: requests, responses, query syntax, snippets, errors.
+
+Nothing here knows an index format. The web app and the CLI build a `SearchRequest`, get a
+`SearchResponse` from whichever engine `indexer.backend` opened, and render it.
+"""
+
+from indexer.engine.base import IndexStats, Progress, SearchEngine
+from indexer.engine.errors import IndexerError, IndexFormatError, IndexLockedError, IndexMissingError
+from indexer.engine.request import FACETS, MAX_PAGE, MAX_PER_PAGE, InvalidParameter, SearchRequest
+from indexer.engine.response import FacetValue, SearchHit, SearchResponse
+from indexer.engine.snippets import make_snippet, mark_query, mark_text, query_terms
+
+__all__ = [
+    "FACETS", "MAX_PAGE", "MAX_PER_PAGE", "FacetValue", "IndexFormatError", "IndexLockedError",
+    "IndexMissingError", "IndexStats", "IndexerError", "InvalidParameter", "Progress", "SearchEngine",
+    "SearchHit", "SearchRequest", "SearchResponse", "make_snippet", "mark_query", "mark_text", "query_terms",
+]

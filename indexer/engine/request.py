@@ -1,0 +1,78 @@
+"""What a search asks for: parameters validated once, the same for the page, the API, the feed and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+FACETS = ("year", "department", "category", "site")  # the fields results are counted and filtered by
+
+
+class InvalidParameter(ValueError):
+    """A search parameter with a value we cannot use; the message is shown to the user (Vietnamese)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    year: str | None = None
+    department: str | None = None
+    category: str | None = None
+    site: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> SearchRequest:
+        """Validate user-supplied parameters (API, form, CLI); raises InvalidParameter."""
+
+        def text(name: str) -> str | None:
+            value = params.get(name)
+            return str(value).strip() or None if value is not None else None
+
+        def integer(name: str, default: int, low: int, high: int) -> int:
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise InvalidParameter(name, f"Tham số '{name}' phải là số nguyên, không phải {raw!r}.") from None
+            if not low <= value <= high:
+                raise InvalidParameter(name, f"Tham số '{name}' phải nằm trong khoảng {low}–{high}.")
+            return value
+
+        def day(name: str) -> date | None:
+            raw = text(name)
+            if raw is None:
+                return None
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                raise InvalidParameter(name, f"Tham số '{name}' phải là ngày dạng YYYY-MM-DD.") from None
+
+        year = text("year")
+        if year is not None and not (year.isdigit() and len(year) == 4):
+            raise InvalidParameter("year", f"Năm không hợp lệ: {year!r}. Hãy dùng 4 chữ số, ví dụ 2019.")
+        sort = text("sort") or "relevance"
+        if sort not in ("relevance", "newest"):
+            raise InvalidParameter("sort", "Tham số 'sort' chỉ nhận 'relevance' hoặc 'newest'.")
+        return cls(
+            q=str(params.get("q") or ""), year=year, department=text("department"),
+            category=text("category"), site=text("site"), date_from=day("from"), date_to=day("to"),
+            sort=sort, page=integer("page", 1, 1, MAX_PAGE),
+            per_page=integer("per_page", 10, 1, MAX_PER_PAGE),
+        )
+
+    def filters(self) -> dict[str, str]:
+        return {k: v for k in FACETS if (v := getattr(self, k))}

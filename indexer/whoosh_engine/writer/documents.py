@@ -1,0 +1,83 @@
+"""An article as the Whoosh index's fields: analysed text, stored fields, facets.
+
+Used by `build` in this process and by `parallel`'s workers, so both write the same documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from archive import Article
+from indexer.analysis.segcache import SegmentCache
+from indexer.analysis.text import analyze
+from indexer.engine.base import IndexStats
+from indexer.whoosh_engine.writer.segwriter import WORDS
+
+Hashed = tuple[Article, str]  # an article and its content hash
+
+
+def article_tokens(title: str, body: str, words: str | None = None) -> dict[str, str]:
+    """Every analysed field of one article, as FastSegmentWriter.add_document takes them: the indexed
+    fields, and under WORDS its segmented words (counted for suggestions, and kept in the cache).
+
+    `words`: the article's segmented words from the cache, if it has them; segmentation is skipped.
+    """
+    segment = words is None
+    t, b = analyze(title, segment=segment), analyze(body, segment=segment)
+    return {
+        "title_f": t.folded, "title_s": t.exact, "body_f": b.folded, "body_s": b.exact,
+        WORDS: f"{t.words} {b.words}".strip() if words is None else words,
+        "codes": f"{t.codes} {b.codes}".strip(),
+    }
+
+
+def pubdate_number(published: str | None) -> int:
+    """'2019-01-18T08:30:00+07:00' → 201901180830: sortable, and comparable for date ranges."""
+    if not published:
+        return 0
+    digits = published[:16].replace("-", "").replace("T", "").replace(":", "")
+    return int(digits.ljust(12, "0"))
+
+
+def document(article: Article, content_hash: str, tokens: dict[str, str]) -> dict[str, object]:
+    """FastSegmentWriter.add_document's arguments for one article."""
+    doc: dict[str, object] = {
+        "id": article.id, "content_hash": content_hash, "title": article.title,
+        "url": article.url or "", "published": article.published or "",
+        "pubdate": pubdate_number(article.published), **tokens,
+    }
+    facets = {"year": str(article.year) if article.year else None, "department": article.department,
+              "category": article.category, "site": article.site}
+    doc.update({k: v for k, v in facets.items() if v})  # an absent facet stays out of the counts
+    return doc
+
+
+def prepare(article: Article, content_hash: str, words: str | None) -> tuple[dict[str, object], str | None]:
+    """One article's add_document arguments, and its segmented words when they were made now (for
+    the cache); `words`: the cache's, or None to segment."""
+    tokens = article_tokens(article.title, article.body, words)
+    return document(article, content_hash, tokens), (tokens[WORDS] if words is None else None)
+
+
+def analysed_documents(articles: Iterable[Hashed], cache: SegmentCache,
+                       stats: IndexStats) -> Iterator[dict[str, object]]:
+    """Documents for `articles` in this process, segmenting only those the cache lacks."""
+    batch: list[Hashed] = []
+
+    def flush() -> Iterator[dict[str, object]]:
+        cached = cache.get_many(key for _article, key in batch)
+        for article, key in batch:
+            doc, fresh = prepare(article, key, cached.get(key))
+            if fresh is not None:
+                cached[key] = fresh
+                cache.put(key, fresh)
+                stats.analysed += 1
+            yield doc
+        cache.commit()
+
+    for item in articles:
+        batch.append(item)
+        if len(batch) == 200:
+            yield from flush()
+            batch = []
+    yield from flush()
