@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench venv browser clean
+.PHONY: demo test lint bench venv browser clean distclean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,5 +30,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/index_speed.py
 	$(BIN)/python bench/query_speed.py
 
+# Build outputs only. data/ holds the archive, the source of truth, and is never touched here:
+# delete what you mean to delete by hand (data/index* and data/segments.sqlite3 can be rebuilt).
 clean:
-	rm -rf $(VENV) data build *.egg-info
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache
+	find . -path ./.venv -prune -o -path ./data -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# clean, and the virtualenv too (the next `make demo` or `make test` reinstalls it)
+distclean: clean
+	rm -rf $(VENV)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from archive import Archive
 from indexer.engine.base import IndexStats, Progress, SearchEngine
-from indexer.engine.errors import IndexerError
+from indexer.errors import IndexerError
 
 BACKENDS = ("whoosh",)
 

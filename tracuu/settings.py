@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.backend import EngineConfig
-from indexer.engine.errors import IndexerError
+from indexer.errors import IndexerError
 
 ENV_PREFIX = "TRACUU_"
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.engine import (
     MAX_PAGE,
     IndexerError,
+    IndexMissingError,
     InvalidParameter,
     SearchEngine,
     SearchRequest,
@@ -29,6 +30,8 @@ FACET_SHOWN = 12     # facet values listed before "Xem thêm" (the rest fold int
 HOME_NEWEST = 8      # newest posts on the home page: what people come back for
 HOME_TTL = 60.0      # seconds the home page's newest posts and counts are reused (a full-index count)
 NO_INDEX = "Chưa thể tìm kiếm: chưa có chỉ mục. Người quản trị cần chạy 'tracuu index'."
+UNUSABLE_INDEX = ("Chưa thể tìm kiếm: chỉ mục hiện không dùng được (có thể do nâng cấp phiên bản). "
+                  "Người quản trị cần chạy 'tracuu index' để dựng lại chỉ mục.")
 
 
 def _index() -> SearchEngine:
@@ -45,6 +48,11 @@ def _request_from_args(per_page: int | None = None) -> SearchRequest:
         raise InvalidParameter("from", f"Ngày bắt đầu ({req.date_from:%d/%m/%Y}) đang sau ngày kết thúc "
                                        f"({req.date_to:%d/%m/%Y}). Hãy đổi lại khoảng thời gian.")
     return req
+
+
+def _unavailable(exc: IndexerError) -> str:
+    """Why searching is unavailable, for the public: no index yet, or one that must be rebuilt."""
+    return NO_INDEX if isinstance(exc, IndexMissingError) else UNUSABLE_INDEX
 
 
 def _error_page(status: int, title: str, message: str) -> tuple[str, int]:
@@ -67,8 +75,8 @@ def search() -> Any:
         if not search_params():
             return _home()
         response = _index().search(search_request)
-    except IndexerError:
-        return _error_page(503, "Chưa có chỉ mục", NO_INDEX)
+    except IndexerError as exc:
+        return _error_page(503, "Chưa có chỉ mục", _unavailable(exc))
     return render_template("search.html", req=search_request, res=response, labels=FACET_LABELS,
                            shown=FACET_SHOWN, chart=_year_chart(response), pages=_pages(response),
                            elapsed=time.perf_counter() - started)
@@ -116,8 +124,8 @@ def api_search() -> Any:
         return _api_error(400, str(exc), exc.name)
     try:
         response = _index().search(search_request)
-    except IndexerError:
-        return _api_error(503, NO_INDEX)
+    except IndexerError as exc:
+        return _api_error(503, _unavailable(exc))
     return jsonify(response.to_json())
 
 
@@ -148,8 +156,8 @@ def feed() -> Any:
         response = _index().search(search_request)
     except InvalidParameter as exc:
         return _error_page(400, "Tham số không hợp lệ", str(exc))
-    except IndexerError:
-        return _error_page(503, "Chưa có chỉ mục", NO_INDEX)
+    except IndexerError as exc:
+        return _error_page(503, "Chưa có chỉ mục", _unavailable(exc))
     page_params = search_params(sort=None, per_page=None)
     xml = atom_feed(response, search_request, self_url=request.url,
                     alternate_url=url_for("views.search", _external=True, **page_params),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from indexer.engine.errors import IndexerError
+from indexer.errors import IndexerError
 
 # (typed, as indexed): each pair must analyse to the same folded syllables
 _MEET = (

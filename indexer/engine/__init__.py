@@ -5,10 +5,10 @@ Nothing here knows an index format. The web app and the CLI build a `SearchReque
 """
 
 from indexer.engine.base import IndexStats, Progress, SearchEngine
-from indexer.engine.errors import IndexerError, IndexFormatError, IndexLockedError, IndexMissingError
 from indexer.engine.request import FACETS, MAX_PAGE, MAX_PER_PAGE, InvalidParameter, SearchRequest
 from indexer.engine.response import FacetValue, SearchHit, SearchResponse
 from indexer.engine.snippets import make_snippet, mark_query, mark_text, query_terms
+from indexer.errors import IndexerError, IndexFormatError, IndexLockedError, IndexMissingError
 
 __all__ = [
     "FACETS", "MAX_PAGE", "MAX_PER_PAGE", "FacetValue", "IndexFormatError", "IndexLockedError",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from indexer.engine.errors import IndexerError
+from indexer.errors import IndexerError
 
 # (where, attribute): what writer/ calls or overrides on Whoosh 2.7.4's classes
 WRITER_INTERNALS = (

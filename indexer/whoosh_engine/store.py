@@ -2,8 +2,13 @@
 
 Layout under the data dir:
     index -> index-20261127T001500-1234   (a symlink: readers follow it when they open)
-    index-20261127T001500-1234/          (a Whoosh index + tracuu.json with the versions)
+    index-20261127T001500-1234/          (a Whoosh index, tracuu.json with the versions, and
+                                          .tracuu-generation: tracuu made this directory)
     index.lock                            (flock: one index job at a time across processes)
+
+Index jobs delete only generations they made: a directory whose marker names the directory itself.
+A copy (`cp -r data/index-… data/index-backup`) carries the marker under another name and is kept,
+like anything else a user puts beside the index.
 
 `open_dir` unpickles the schema, so an index directory writable by others is refused.
 """
@@ -11,11 +16,14 @@ Layout under the data dir:
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
+import pickle
 import shutil
 import stat
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,10 +32,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.analysis.text import ANALYSIS_VERSION
-from indexer.engine.errors import IndexLockedError, IndexMissingError, IndexUnsafeError
+from indexer.errors import IndexFormatError, IndexLockedError, IndexMissingError, IndexUnsafeError
 from indexer.whoosh_engine.schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "tracuu.json"
+MARKER_FILE = ".tracuu-generation"
 
 
 @dataclass(frozen=True)
@@ -53,11 +62,15 @@ CURRENT_VERSION = IndexVersion()
 
 
 def current_dir(index_path: Path) -> Path | None:
-    """The generation the `index` link points at, or None when there is no complete index."""
+    """The generation the `index` link points at, or None when there is no complete index.
+
+    Complete means Whoosh wrote a table of contents (it does so last); it is not opened here, so an
+    index this tracuu cannot read is still found, and reported by `open_generation`.
+    """
     if not index_path.exists():
         return None
     real = Path(os.path.realpath(index_path))
-    return real if real.is_dir() and whoosh_index.exists_in(str(real)) else None
+    return real if real.is_dir() and any(real.glob("_MAIN_*.toc")) else None
 
 
 def check_safe(directory: Path) -> None:
@@ -74,49 +87,85 @@ def open_current(index_path: Path) -> whoosh_index.Index:
     directory = current_dir(index_path)
     if directory is None:
         raise IndexMissingError(f"No index at '{index_path}'. Run 'tracuu index' first.")
+    return open_generation(directory)
+
+
+def open_generation(directory: Path) -> whoosh_index.Index:
+    """Open one generation; an index this tracuu cannot read raises IndexFormatError, not a traceback."""
     check_safe(directory)
-    return whoosh_index.open_dir(str(directory))
+    try:
+        return whoosh_index.open_dir(str(directory))
+    except (ImportError, AttributeError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as exc:
+        # Whoosh leaves the table of contents open when its schema fails to unpickle: drop the
+        # traceback that holds it, so it closes here rather than warning wherever it is collected
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            exc.__traceback__ = None
+            gc.collect()
+        raise IndexFormatError(
+            f"The index in '{directory}' cannot be read by this version of tracuu "
+            f"({type(exc).__name__}: {exc}). Run 'tracuu index' to rebuild it from the archive."
+        ) from exc
 
 
 def new_generation(index_path: Path) -> Path:
-    """A fresh, empty Whoosh index beside the current one, private to this user."""
+    """A fresh, empty Whoosh index beside the current one, private to this user and marked as ours."""
     stamp = time.strftime("%Y%m%dT%H%M%S")
     directory = index_path.parent / f"{index_path.name}-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     directory.mkdir(mode=0o700, parents=True)
+    mark_generation(directory)  # first: a rebuild killed from here on leaves a directory we may delete
     whoosh_index.create_in(str(directory), build_schema())
     return directory
+
+
+def mark_generation(directory: Path) -> None:
+    """Record that tracuu made `directory`: the marker names it, so a copy under another name is not ours."""
+    (directory / MARKER_FILE).write_text(json.dumps({"generation": directory.name}))
+
+
+def is_our_generation(directory: Path) -> bool:
+    """Whether tracuu made this very directory (see the module docstring)."""
+    try:
+        return json.loads((directory / MARKER_FILE).read_text())["generation"] == directory.name
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def swap_in(index_path: Path, directory: Path) -> None:
     """Point `index` at `directory` in one rename, then remove older generations."""
     previous = current_dir(index_path)
+    if previous is not None and previous.parent == index_path.parent and not is_our_generation(previous):
+        # the generation our own link served (made by a release before markers): ours to replace
+        mark_generation(previous)
     tmp_link = index_path.parent / f".{index_path.name}.link-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(directory.name)
-    legacy = None
     if index_path.exists() and not index_path.is_symlink():
-        # an index from before generations: a rename cannot replace a directory, so move it aside first
-        legacy = index_path.parent / f".{index_path.name}.legacy-{os.getpid()}"
-        os.rename(index_path, legacy)
+        # an index from before generations: a rename cannot replace a directory, so it becomes an
+        # ordinary (marked) old generation, removed by the next job like any other
+        aside = index_path.parent / f"{index_path.name}-before-generations-{os.getpid()}"
+        os.rename(index_path, aside)
+        mark_generation(aside)
+        previous = aside
     os.replace(tmp_link, index_path)
-    if legacy is not None:
-        shutil.rmtree(legacy, ignore_errors=True)
     # The previous generation stays until the next index job: a query running right now may still
     # open one of its (uncompounded) column files.
     remove_stale_generations(index_path, keep=previous)
 
 
 def remove_stale_generations(index_path: Path, keep: Path | None = None) -> None:
-    """Delete old generations and half-built ones left by a killed rebuild.
+    """Delete generations this tracuu made that nothing uses: replaced ones, and half-built ones left
+    by a killed rebuild. Anything without our marker stays, whatever its name.
 
     Callers hold `writer_lock`, so no other process is building one. Open readers keep their
     files (POSIX unlink), so a running web app is not disturbed.
     """
-    # compare real paths: with a relative data dir ("./data", the default) glob gives relative paths
+    # compare real paths: with a relative data dir ("./data", the default) paths come out relative
     wanted = {current_dir(index_path), Path(os.path.realpath(keep)) if keep else None}
-    for path in index_path.parent.glob(f"{index_path.name}-*"):
-        if path.is_dir() and Path(os.path.realpath(path)) not in wanted:
+    for path in index_path.parent.iterdir():
+        if (path.is_dir() and not path.is_symlink() and is_our_generation(path)
+                and Path(os.path.realpath(path)) not in wanted):
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -20,11 +20,11 @@ from whoosh.scoring import BM25F
 
 from archive import Archive, Article
 from indexer.analysis.text import fold
-from indexer.engine.errors import IndexMissingError
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
 from indexer.engine.response import FacetValue, SearchHit, SearchResponse
 from indexer.engine.snippets import make_snippet, mark_text
+from indexer.errors import IndexMissingError
 from indexer.whoosh_engine import store
 from indexer.whoosh_engine.reader.leafdata import LeafData, exact_variants, segment_id, word_table
 from indexer.whoosh_engine.reader.matching import IndexView, Unsupported, docnums, match_bits, set_bits
@@ -71,11 +71,8 @@ class SearchIndex:
             if directory is None:
                 raise IndexMissingError(f"No index at '{self.index_path}'. Run 'tracuu index' first.")
             if directory != self._dir or self._searcher is None:
-                store.check_safe(directory)
-                from whoosh import index as whoosh_index
-
                 old = self._searcher
-                self._searcher = whoosh_index.open_dir(str(directory)).searcher(weighting=BM25F())
+                self._searcher = store.open_generation(directory).searcher(weighting=BM25F())
                 self._dir = directory
                 self._leafdata = LeafData()
                 self._reset_caches()

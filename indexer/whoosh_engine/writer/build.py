@@ -18,6 +18,7 @@ from archive import Archive, Article
 from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import ANALYSIS_VERSION, words
 from indexer.engine.base import IndexStats, Progress
+from indexer.errors import IndexFormatError
 from indexer.whoosh_engine import store
 from indexer.whoosh_engine.writer.documents import Hashed, analysed_documents
 from indexer.whoosh_engine.writer.parallel import index_in_parallel
@@ -136,11 +137,14 @@ def update_index(archive: Archive, index_path: Path, cache_path: Path, *, rebuil
         # half-built generations from a killed rebuild, and the one the last rebuild replaced
         store.remove_stale_generations(index_path)
         with SegmentCache(cache_path) as cache:
+            if not reason:
+                try:
+                    stats = _update(archive, index_path, cache, progress, workers)
+                except IndexFormatError as exc:  # raised on opening, before anything is written
+                    reason = f"the index could not be read: {exc.__cause__ or exc}"
             if reason:
                 stats = _rebuild(archive, index_path, cache, progress, workers)
                 stats.reason = reason
-            else:
-                stats = _update(archive, index_path, cache, progress, workers)
     stats.seconds = time.monotonic() - started
     stats.total = archive.count()
     return stats

@@ -1,4 +1,4 @@
-"""Errors every back end raises for the same situations, so the CLI and the web app handle them once."""
+"""The indexer's errors: analysis and every back end raise these, so the CLI and the web app handle them once."""
 
 from __future__ import annotations
 
