@@ -9,7 +9,7 @@
    until an open SearchIndex finds them, and search latency right before and right after.
 
 Usage: python bench/index_speed.py [--scale N] [--workers W] [--repeat R] [--skip-corpus] [--rebuild-scale]
-Goals (issue 5): ratio <= 1.3; 100 000 articles < 15 min; 10 new searchable < 3 s; peak memory < 1 GB.
+Goals: ratio <= 1.3; 100 000 articles < 15 min; 10 new searchable < 3 s; peak memory < 1 GB.
 """
 
 from __future__ import annotations

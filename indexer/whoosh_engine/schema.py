@@ -73,7 +73,7 @@ class Weights(Format):
     anything reads of exact syllables and codes (ranking reads weights; phrases, folded positions).
 
     Frequency also stores each frequency as a 4-byte value, which the segment writer kept, joined,
-    pickled and compressed for nothing (issue 5). Without values, Whoosh cannot say a posting's
+    pickled and compressed for nothing. Without values, Whoosh cannot say a posting's
     frequency (`supports("frequency")` is false); its weight still says it.
     """
 
@@ -101,7 +101,8 @@ class TokenField(TEXT):
     Whoosh's analyzer chain builds a Token object per word and its formats count them one at a
     time; for text that is already a list of tokens, str.split() and a Counter give the same
     postings (same terms, frequencies, weights and encoded positions) at a fraction of the CPU —
-    which matters because indexing should cost little more than segmentation (issue 5).
+    which matters because indexing should cost little more than segmentation
+    (docs/performance.md: a full index within 1.3× of segmentation alone).
     Queries and anything else that analyses text still go through the analyzer.
     """
 

@@ -3,7 +3,7 @@
 The suggester asks how many documents hold a word ("hội_nghị") to tell a slip from a real word; nothing
 ranks by words (search: whole-word boosts measured worse than phrases). A `words` field kept those
 counts as postings, 17 % of a segment's postings and 45 % of its terms, written for nothing but their
-number: a sixth of the indexing time outside segmentation (issue 5). So the segment writer counts
+number: a sixth of the indexing time outside segmentation. So the segment writer counts
 each document's distinct words and, when it writes the segment, stores `<segment id>.wdf`. Named after
 the segment like `.pkeys`, it is deleted or packed into a compound segment with the segment's files.
 

@@ -69,7 +69,7 @@ def quiet_gc() -> None:
 
     Segmenting and indexing allocate millions of containers and make no reference cycles (none in 300
     segmented articles, none per document in 1 500 indexed), so the collector's passes over them are
-    pure cost: ~2.5 s of CPU on the corpus, 5 % of a bulk index (issue 5). Workers still collect every
+    pure cost: ~2.5 s of CPU on the corpus, 5 % of a bulk index. Workers still collect every
     COLLECT_EVERY jobs, so a cycle made somewhere cannot pile up.
     """
     gc.freeze()

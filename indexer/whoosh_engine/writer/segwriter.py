@@ -1,7 +1,7 @@
 """Whoosh's SegmentWriter, made cheaper where our bulk indexing spends its time; same files out.
 
-Indexing should cost little more than segmentation (issue 5), and Whoosh's writer is pure Python
-with a few calls per posting (~700 postings an article). Three changes, each measured:
+Indexing should cost little more than segmentation (within 1.3× of it: bench/index_speed.py), and
+Whoosh's writer is pure Python with a few calls per posting (~700 postings an article). Three changes, each measured:
 
 1. Postings are grouped by term as they arrive (documents come in order, so each term's list is
    already sorted) instead of Whoosh's external sort, which spills sorted runs to disk and merges
