@@ -2,7 +2,7 @@
 
 1. The real corpus (../shared/corpus/articles.jsonl): segmentation only (the floor, on all cores),
    then a full index from an empty cache; their ratio, articles/s, size on disk, peak memory.
-   The floor is our segmenter (indexer/segmenter.py); underthesea's own word_tokenize, which gives the
+   The floor is our segmenter (indexer/analysis/segmenter.py); underthesea's own word_tokenize, which gives the
    same words several times more slowly, is timed once as a reference.
 2. The 100 000-article scale-up (bench/scaleup.py), built once under bench/out/index/ and reused: its
    build time and peak memory; then 10 new articles through `tracuu index` (a real process): the time
@@ -137,7 +137,7 @@ def _segment(item: tuple[str, str]) -> int:
 
 
 def _segment_underthesea(item: tuple[str, str]) -> int:
-    """What indexer.analysis did before indexer/segmenter.py: underthesea's word_tokenize per paragraph."""
+    """underthesea's own word_tokenize per paragraph: the reference our segmenter is compared with."""
     from underthesea import word_tokenize
 
     return sum(len(word_tokenize(p)) for text in item for p in normalize_text(text).split("\n") if p.strip())

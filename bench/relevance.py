@@ -288,7 +288,7 @@ def segmentation_f1(lower: bool = False, limit: int | None = None) -> tuple[floa
 
 
 def print_segmentation() -> None:
-    print("\nWord segmentation on ws/vlsp2013_test (underthesea through indexer.analysis, word-level):")
+    print("\nWord segmentation on ws/vlsp2013_test (underthesea through indexer.analysis.text, word-level):")
     for lower in (False, True):
         p, r, f1, secs = segmentation_f1(lower=lower)
         print(f"  {'lower-cased' if lower else 'as written '}  P {p:.4f}  R {r:.4f}  F1 {f1:.4f}  ({secs:.1f} s)")

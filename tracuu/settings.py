@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from indexer.backend import EngineConfig
-from indexer.errors import IndexerError
+from indexer.backend import BACKENDS, EngineConfig
 
 ENV_PREFIX = "TRACUU_"
 
@@ -44,13 +43,15 @@ class Settings:
     per_page: int = _setting(10, "Results per page in the web app.")
     backend: str = _setting("whoosh", "Search back end: 'whoosh' (an index in the data dir).")
 
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise SettingsError(f"Setting 'backend': {self.backend!r} is not a search back end this tracuu has "
+                                f"(it has: {', '.join(BACKENDS)}).")
+
     @property
     def engine(self) -> EngineConfig:
         """The search back end and where it keeps its data, for indexer.backend."""
-        try:
-            return EngineConfig(self.data_dir, self.backend)
-        except IndexerError as exc:
-            raise SettingsError(f"Setting 'backend': {exc}") from None
+        return EngineConfig(self.data_dir, self.backend)
 
     @property
     def archive_path(self) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from archive import Article
 from indexer.engine.request import SearchRequest
@@ -13,6 +13,7 @@ from indexer.engine.response import SearchHit, SearchResponse
 Progress = Callable[[int, int], None]  # (done, total), called now and then while indexing
 
 
+@runtime_checkable
 class SearchEngine(Protocol):
     """One long-lived handle on an index, shared by the threads of a process.
 

@@ -144,7 +144,7 @@ class TokenField(TEXT):
 def build_schema() -> Schema:
     """Fields, one reason each.
 
-    Tokens are produced by `indexer.analysis` and joined by spaces, so every text field only
+    Tokens are produced by `indexer.analysis.text` and joined by spaces, so every text field only
     splits on whitespace: the Vietnamese logic lives in one place, shared with queries.
     """
     tokens = SpaceSeparatedTokenizer()
