@@ -67,17 +67,19 @@ class CrawlStats:
 def crawl_sites(profiles: list[SiteProfile], archive: Archive, *, user_agent: str, min_delay: float = 1.0,
                 timeout: float = 20.0, max_bytes: int = 5_000_000, max_pages: int | None = None,
                 progress: Callable[[CrawlEvent], None] | None = None, retries: int = 2,
-                backoff: float = 1.0) -> CrawlStats:
+                backoff: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                sleep: Callable[[float], None] = time.sleep) -> CrawlStats:
     """Crawl the sites one after another into the archive; returns counts for the summary.
 
     `min_delay` is the least time between two requests to one host; a profile or robots.txt may
     lengthen it. `max_pages` caps list pages per start URL (the rest is continued next run).
+    `clock` and `sleep` time those waits (see `Fetcher`); the summary's seconds are always real.
     """
     started = time.monotonic()
     total = CrawlStats()
     state = CrawlState(archive)
     with Fetcher(user_agent, min_delay=min_delay, timeout=timeout, max_bytes=max_bytes, retries=retries,
-                 backoff=backoff) as fetcher:
+                 backoff=backoff, clock=clock, sleep=sleep) as fetcher:
         for profile in profiles:
             before = fetcher.requests
             site_stats = SiteCrawl(profile, archive, state, fetcher, max_pages=max_pages, progress=progress).run()

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import charset_normalizer
 import httpx
+from protego import Protego
 
 from crawl.urls import absolute_url, host_allowed, host_of
 
@@ -124,17 +124,18 @@ def _type_ok(content_type: str | None, accept: tuple[str, ...] | None) -> bool:
     return mime in accept
 
 
-_CRAWL_DELAY = re.compile(r"^\s*crawl-delay\s*:\s*(\d*\.\d+)\s*(?:#.*)?$", re.IGNORECASE | re.MULTILINE)
+# Stand-ins for a robots.txt that could not be used: absent (4xx) allows everything; unreachable
+# (5xx, network error, over the size cap) forbids everything for this run, as RFC 9309 asks.
+_ALLOW_ALL = ""
+_DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 
 
-def fractional_crawl_delay(robots_text: str) -> float | None:
-    """A Crawl-delay such as 0.5 or 2.5, which Python 3.11's robotparser drops (it takes integers only).
+def product_token(user_agent: str) -> str:
+    """The name robots.txt groups are matched against: "tracuu" of "tracuu/0.1 (+https://...)".
 
-    Groups are not told apart here: the largest fractional delay in the file is honoured, which is
-    never less polite than the site asked.
+    Matching the whole header would let a group for a word in our contact URL apply to us.
     """
-    values = [float(v) for v in _CRAWL_DELAY.findall(robots_text)]
-    return max(values) if values else None
+    return re.split(r"[/\s]", user_agent.strip(), maxsplit=1)[0]
 
 
 class Fetcher:
@@ -147,7 +148,8 @@ class Fetcher:
     def __init__(self, user_agent: str, *, min_delay: float = 1.0, timeout: float = 20.0,
                  max_bytes: int = 5_000_000, retries: int = 2, backoff: float = 1.0,
                  max_retry_after: float = 300.0, jitter: float = 0.2,
-                 sleep: Callable[[float], None] = time.sleep, transport: httpx.BaseTransport | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 transport: httpx.BaseTransport | None = None) -> None:
         if not user_agent.strip():
             raise ValueError("a User-Agent is required (name the project and a contact)")
         self.user_agent = user_agent
@@ -157,13 +159,16 @@ class Fetcher:
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.jitter = jitter
+        # injectable so tests can check waits exactly without waiting; clock must be monotonic
+        self.clock = clock
         self.sleep = sleep
+        self.robots_agent = product_token(user_agent)
         self.requests = 0
         self._client = httpx.Client(headers={"User-Agent": user_agent}, timeout=timeout,
                                     follow_redirects=False, transport=transport)
         self._host_delay: dict[str, float] = {}
         self._next_ok: dict[str, float] = {}  # host -> monotonic time of the earliest next request
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, Protego] = {}
 
     def close(self) -> None:
         self._client.close()
@@ -183,36 +188,36 @@ class Fetcher:
         return max(self.min_delay, self._host_delay.get(host, 0.0))
 
     def _wait_turn(self, host: str) -> None:
-        wait = self._next_ok.get(host, 0.0) - time.monotonic()
+        wait = self._next_ok.get(host, 0.0) - self.clock()
         if wait > 0:
             self.sleep(wait)
 
     def _done(self, host: str, extra_wait: float = 0.0) -> None:
         delay = self.delay_for(host)
         delay += random.uniform(0, self.jitter * delay) if delay else 0.0
-        self._next_ok[host] = time.monotonic() + max(delay, extra_wait)
+        self._next_ok[host] = self.clock() + max(delay, extra_wait)
 
-    def robots(self, url: str) -> RobotFileParser:
-        """The parsed robots.txt of the URL's origin, fetched once per run."""
+    def robots(self, url: str) -> Protego:
+        """The parsed robots.txt of the URL's origin, fetched once per run.
+
+        Protego follows Google's reading (RFC 9309): `*` and `$` in paths, the longest matching rule
+        wins with Allow winning a tie, and a fractional Crawl-delay.
+        """
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         parser = self._robots.get(origin)
         if parser is not None:
             return parser
-        parser = RobotFileParser(origin + "/robots.txt")
         result = self._get(origin + "/robots.txt", accept=None, allowed_hosts=None, follow=True)
         if result.ok:
-            parser.parse(result.text().splitlines())
+            parser = Protego.parse(result.text())
         elif 400 <= result.status < 500:
-            parser.allow_all = True  # no robots.txt: everything is allowed
+            parser = Protego.parse(_ALLOW_ALL)
         else:
-            # RFC 9309: an unreachable robots.txt means the whole site is off limits for now.
             log.warning("robots.txt of %s unreachable (%s); not crawling it this run", origin,
                         result.error or result.status)
-            parser.disallow_all = True
-        crawl_delay = parser.crawl_delay(self.user_agent)
-        if crawl_delay is None and result.ok:
-            crawl_delay = fractional_crawl_delay(result.text())
+            parser = Protego.parse(_DISALLOW_ALL)
+        crawl_delay = parser.crawl_delay(self.robots_agent)
         if crawl_delay:
             host = host_of(url)
             self._host_delay[host] = max(self._host_delay.get(host, 0.0), float(crawl_delay))
@@ -222,11 +227,11 @@ class Fetcher:
         return parser
 
     def allowed(self, url: str) -> bool:
-        return self.robots(url).can_fetch(self.user_agent, url)
+        return self.robots(url).can_fetch(url, self.robots_agent)
 
     def sitemaps(self, url: str) -> list[str]:
         """Sitemap URLs announced in the origin's robots.txt."""
-        return list(self.robots(url).site_maps() or [])
+        return list(self.robots(url).sitemaps)
 
     # -- fetching -----------------------------------------------------------------------------
     def get(self, url: str, *, allowed_hosts: tuple[str, ...] | None = None, etag: str | None = None,

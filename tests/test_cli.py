@@ -119,3 +119,27 @@ def test_extract_a_live_page_and_fail_clearly_on_a_missing_one(tmp_path: Path) -
         assert record["published"].startswith("2019-01-18T08:30")
         code, _, err = run(tmp_path, "extract", f"{base}/vi/news/khong-co-bai-nay-999999.html")
         assert code == 1 and "Could not fetch" in err and "404" in err
+
+
+def test_demo_refuses_to_delete_a_data_dir_it_did_not_make(tmp_path: Path) -> None:
+    own = tmp_path / "demo"
+    own.mkdir()
+    (own / "ghi-chu.txt").write_text("dữ liệu của tôi", encoding="utf-8")
+    code, _, err = run(tmp_path, "demo", "--port", "0")
+    assert code == 1 and "Traceback" not in err
+    assert f"'{own}' already exists and was not made by 'tracuu demo'" in err and "--data-dir" in err
+    assert (own / "ghi-chu.txt").read_text(encoding="utf-8") == "dữ liệu của tôi"
+    assert sorted(p.name for p in own.iterdir()) == ["ghi-chu.txt"]  # not even marked as the demo's
+
+
+def test_demo_resets_only_the_data_of_an_earlier_demo_run(tmp_path: Path) -> None:
+    from tracuu.demo import MARKER, prepare_data_dir
+
+    said: list[str] = []
+    demo = tmp_path / "demo"
+    prepare_data_dir(demo, said.append)
+    assert said == [] and (demo / MARKER).is_file()  # nothing was there: nothing to announce
+    (demo / "archive.sqlite3").write_bytes(b"an earlier run's archive")
+    prepare_data_dir(demo, said.append)
+    assert said == [f"Resetting the demo data in {demo} (archive and index of the previous demo run)."]
+    assert sorted(p.name for p in demo.iterdir()) == [MARKER]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -22,6 +22,7 @@ from crawl.crawler import crawl_sites
 from crawl.profiles import load_profiles
 from indexer.backend import EngineConfig
 from indexer.whoosh_engine.writer.build import update_index
+from tracuu.demo import MARKER
 from tracuu.demosite import ARTICLES, PROFILE_PATH, SUMMARY_MEETING_ID, DemoSite
 from webapp import create_app
 
@@ -91,32 +92,65 @@ def strip_tags(html: str) -> str:
     return re.sub(r"</?mark>", "", html)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+DEMO_URL = re.compile(r"Search the demo at (http://127\.0\.0\.1:(\d+)/) ")
+
+
+class Output:
+    """A child's stderr read in a thread, so the child never blocks on a full pipe and waits can time out."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self._stream = stream
+        self._thread = threading.Thread(target=self._pump, daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        for line in self._stream:
+            self.lines.append(line)
+
+    def wait_for(self, pattern: re.Pattern[str], timeout: float) -> re.Match[str] | None:
+        """The first line matching the pattern; None when the stream ends or the time runs out first."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while time.monotonic() < deadline:
+            ended = not self._thread.is_alive()  # read before the lines, so none can arrive unseen
+            for line in self.lines[seen:]:
+                seen += 1
+                if match := pattern.search(line):
+                    return match
+            if ended:
+                return None
+            time.sleep(0.05)
+        return None
+
+    def close(self) -> str:
+        """Everything written, once the child has gone and its end of the pipe is closed."""
+        self._thread.join(timeout=10)
+        self._stream.close()
+        return "".join(self.lines)
 
 
 @pytest.mark.slow
 def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
-    """`tracuu demo` (what `make demo` runs) serves a page where a search returns results."""
-    port = _free_port()
+    """`tracuu demo --port 0` (what `make demo` runs, on a free port) prints its real address and serves
+    search there; it resets the data an earlier demo run left, saying so, and stops cleanly on Ctrl-C."""
+    earlier = tmp_path / "data" / "demo"
+    earlier.mkdir(parents=True)
+    (earlier / MARKER).write_text("", encoding="utf-8")
+    (earlier / "stale.txt").write_text("from an earlier demo run", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACUU_")}
     # a relative data dir, as `make demo` uses (./data)
-    proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "--data-dir", "data", "demo",
-                             "--port", str(port)], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "--data-dir", "data", "demo", "--port", "0"],
+                            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    output = Output(proc.stderr)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"tracuu demo exited early:\n{proc.stderr.read() if proc.stderr else ''}")
-            try:
-                page = httpx.get(f"http://127.0.0.1:{port}/", params={"q": "hoi nghi tong ket"}, timeout=5)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    pytest.fail("tracuu demo did not answer within 120 s")
-                time.sleep(0.2)
+        match = output.wait_for(DEMO_URL, timeout=120)
+        if match is None:
+            pytest.fail("tracuu demo did not print its address within 120 s:\n" + "".join(output.lines))
+        url, port = match.group(1), int(match.group(2))
+        assert port != 0
+        page = httpx.get(url, params={"q": "hoi nghi tong ket"}, timeout=30)
         assert page.status_code == 200
         assert "Hội nghị tổng kết phong trào thi đua năm 2018" in strip_tags(page.text)
     finally:
@@ -126,5 +160,7 @@ def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
+        text = output.close()
+    assert proc.returncode == 0 and "Traceback" not in text, text
+    assert "Resetting the demo data in data/demo (archive and index of the previous demo run)." in text
+    assert not (earlier / "stale.txt").exists() and (earlier / MARKER).is_file()

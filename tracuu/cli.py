@@ -372,22 +372,28 @@ def serve_cmd(ctx: Context, host: str | None, port: int | None, get_path: str | 
 
 
 @cli.command("demo")
-@click.option("--port", default=None, type=int, help="Port of the search site (default 5000).")
+@click.option("--port", default=None, type=int, help="Port of the search site (default 5000; 0 picks a free one).")
 @pass_ctx
 def demo_cmd(ctx: Context, port: int | None) -> None:
     """Start the bundled demo agency site, crawl it, index it and serve search until Ctrl-C.
+
+    The demo keeps its data in DATA_DIR/demo and resets it on each run, but only a directory it made itself.
 
     Example: tracuu demo --port 5000
     """
     from dataclasses import replace
 
-    from tracuu.demo import run_demo
+    from tracuu.demo import DemoDataError, run_demo
 
     # the demo keeps its own archive and index, apart from real data; its site is ours: no delay
     demo = Context(replace(ctx.settings, data_dir=ctx.settings.data_dir / "demo"), ctx.quiet, ctx.verbose)
-    run_demo(demo.settings, port=port or demo.settings.port, echo=lambda m: click.echo(m, err=True),
-             crawl=lambda sites, subs: _crawl(demo, sites, (), subs, min_delay=0.0),
-             index=lambda: _run_index(demo, rebuild=False))
+    try:
+        run_demo(demo.settings, port=demo.settings.port if port is None else port,
+                 echo=lambda m: click.echo(m, err=True),
+                 crawl=lambda sites, subs: _crawl(demo, sites, (), subs, min_delay=0.0),
+                 index=lambda: _run_index(demo, rebuild=False))
+    except DemoDataError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def main() -> None:
