@@ -188,7 +188,7 @@ def has_marks(token: str) -> bool:
 
 
 def _segment_paragraph(paragraph: str) -> list[str]:
-    from indexer.analysis.segmenter import default_segmenter  # imported late: loading the model costs ~0.4 s
+    from indexer.analysis.segmenter import default_segmenter  # imported late: loading the model costs ~1 s
 
     try:
         segmenter = default_segmenter()
