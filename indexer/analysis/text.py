@@ -3,8 +3,9 @@
 1. NFC, then one tone-mark convention ("hoà" → "hòa", "thuỷ" → "thủy", "baỏ" → "bảo") — a rewrite
    that keeps the character count, so offsets into the original text stay valid for snippets.
 2. Syllables (exact, lower-cased) and folded syllables (no tone marks, đ → d) for matching.
-3. Words from underthesea's segmentation model (before lower-casing: it depends on case) for ranking;
-   segmenter.py runs the model several times faster than underthesea's own word_tokenize.
+3. Words from underthesea's segmentation model (before lower-casing: it depends on case), counted per
+   segment for spelling suggestions; segmenter.py runs the model several times faster than underthesea's
+   own word_tokenize.
 4. Codes such as "15/2003/QH11" and dates "18/01/2019" kept whole as well, since people search by them.
 """
 
