@@ -356,22 +356,22 @@ TUNING_GRID = {
 
 
 def run_tuning() -> None:
-    from indexer.whoosh_engine.reader import search
+    from indexer.engine import plan
 
     out = OUT / f"relevance-a{ANALYSIS_VERSION}-s{SCHEMA_VERSION}"
     archive_path, index_path = build_tracuu(out)
     queries = load_queries()
     index = SearchIndex(index_path, archive_path)
-    shipped = {name: getattr(search, name) for name in TUNING_GRID}
+    shipped = {name: getattr(plan, name) for name in TUNING_GRID}
     print(f"shipped: {shipped}")
     print(f"{'weight':<13} {'value':>5}  {'MRR all':>7}  " + " ".join(f"{k:>8}" for k in KINDS) + "  ms/query")
     for name, values in TUNING_GRID.items():
         for value in values:
-            setattr(search, name, value)
+            setattr(plan, name, value)
             scores, secs = evaluate(queries, tracuu_ranker(index))
             cells = " ".join(f"{scores[k].row()[1]:8.3f}" for k in KINDS)
             print(f"{name:<13} {value:5.1f}  {scores['all'].row()[1]:7.3f}  {cells}  {secs * 1000:8.0f}", flush=True)
-        setattr(search, name, shipped[name])
+        setattr(plan, name, shipped[name])
     index.close()
 
 
