@@ -37,8 +37,9 @@ from pathlib import Path
 hook, data, mode, workers = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 
 from archive import Archive, import_archive
-from indexer.whoosh_engine.writer import build, parallel
+from indexer.locking import writer_lock
 from indexer.whoosh_engine import store
+from indexer.whoosh_engine.writer import build, parallel
 from indexer.whoosh_engine.writer.build import update_index
 
 
@@ -76,7 +77,7 @@ elif hook == "import":  # an import between two of its commits
         import_archive(archive, f)
     sys.exit(0)
 elif hook == "lock":
-    with store.writer_lock(data / "index"):
+    with writer_lock(data / "index"):
         pause()
 
 with Archive(data / "archive.sqlite3") as archive:

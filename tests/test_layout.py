@@ -16,13 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("archive", "crawl", "indexer", "webapp", "tracuu")
 
 # module prefix → the prefixes it may import (besides itself); the most specific prefix applies
-INDEXER_BASE = ("archive", "indexer.errors", "indexer.analysis", "indexer.engine")
+INDEXER_BASE = ("archive", "indexer.errors", "indexer.locking", "indexer.analysis", "indexer.engine")
 WHOOSH_FORMAT = tuple(f"indexer.whoosh_engine.{m}" for m in ("schema", "store", "worddf", "positionkeys"))
 ALLOWED: dict[str, tuple[str, ...]] = {
     "archive": (),
     "crawl": ("archive",),
     "indexer": (),
     "indexer.errors": (),
+    "indexer.locking": ("indexer.errors",),
     "indexer.analysis": ("indexer.errors",),
     "indexer.engine": ("archive", "indexer.errors", "indexer.analysis"),
     "indexer.whoosh_engine": (*INDEXER_BASE, *WHOOSH_FORMAT),

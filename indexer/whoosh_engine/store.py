@@ -4,7 +4,7 @@ Layout under the data dir:
     index -> index-20261127T001500-1234   (a symlink: readers follow it when they open)
     index-20261127T001500-1234/          (a Whoosh index, tracuu.json with the versions, and
                                           .tracuu-generation: tracuu made this directory)
-    index.lock                            (flock: one index job at a time across processes)
+    index.lock                            (flock: one index job at a time, indexer/locking.py)
 
 Index jobs delete only generations they made: a directory whose marker names the directory itself.
 A copy (`cp -r data/index-… data/index-backup`) carries the marker under another name and is kept,
@@ -15,7 +15,6 @@ like anything else a user puts beside the index.
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import json
 import os
@@ -24,15 +23,13 @@ import shutil
 import stat
 import time
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from indexer.analysis.text import ANALYSIS_VERSION
-from indexer.errors import IndexFormatError, IndexLockedError, IndexMissingError, IndexUnsafeError
+from indexer.errors import IndexFormatError, IndexMissingError, IndexUnsafeError
 from indexer.whoosh_engine.schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "tracuu.json"
@@ -167,48 +164,3 @@ def remove_stale_generations(index_path: Path, keep: Path | None = None) -> None
         if (path.is_dir() and not path.is_symlink() and is_our_generation(path)
                 and Path(os.path.realpath(path)) not in wanted):
             shutil.rmtree(path, ignore_errors=True)
-
-
-# The lock's descriptor while this process holds it. A forked worker inherits it, and an flock lives
-# as long as any copy is open: a worker outliving a killed parent would hold the lock for good.
-_held_fds: set[int] = set()
-
-
-def _close_inherited_locks() -> None:
-    for fd in list(_held_fds):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    _held_fds.clear()
-
-
-os.register_at_fork(after_in_child=_close_inherited_locks)
-
-
-@contextmanager
-def writer_lock(index_path: Path) -> Iterator[None]:
-    """One index job at a time across processes.
-
-    flock dies with its process (and forked workers drop their copy), so a job killed with
-    SIGKILL leaves no stale lock: the file stays, the lock does not.
-    """
-    lock_path = index_path.parent / f"{index_path.name}.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
-            raise IndexLockedError(
-                f"Another index job (pid {holder}) is updating '{index_path}'. "
-                "Wait for it to finish, then run the command again."
-            ) from None
-        _held_fds.add(fd)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
-    finally:
-        _held_fds.discard(fd)
-        os.close(fd)  # releases the flock

@@ -19,6 +19,7 @@ from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import ANALYSIS_VERSION, words
 from indexer.engine.base import IndexStats, Progress
 from indexer.errors import IndexFormatError
+from indexer.locking import writer_lock
 from indexer.whoosh_engine import store
 from indexer.whoosh_engine.writer.documents import Hashed, analysed_documents
 from indexer.whoosh_engine.writer.parallel import index_in_parallel
@@ -122,7 +123,7 @@ def update_index(archive: Archive, index_path: Path, cache_path: Path, *, rebuil
     """
     started = time.monotonic()
     workers = workers or os.cpu_count() or 1
-    with store.writer_lock(index_path):
+    with writer_lock(index_path):
         current = store.current_dir(index_path)
         reason = ""
         if rebuild:
