@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench venv browser clean distclean
+.PHONY: demo test lint bench venv browser clean distclean opensearch opensearch-build
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,17 @@ browser:
 demo: $(STAMP)
 	$(BIN)/tracuu demo
 
-test: $(STAMP) browser
+# A local OpenSearch cluster on 127.0.0.1 from Maven Central jars (settings: scripts/opensearch/run); Ctrl-C stops it.
+opensearch:
+	bash scripts/opensearch/run
+
+# Resolves the cluster's jars and compiles its runner once, so the tests that start a cluster do not wait on
+# the download; nothing to do when already built. Without a JDK and Maven those tests skip, and so does this.
+opensearch-build:
+	@if command -v java >/dev/null && command -v mvn >/dev/null; then bash scripts/opensearch/run --build; \
+	else echo "opensearch-build: no java or mvn on PATH; the OpenSearch tests will skip"; fi
+
+test: $(STAMP) browser opensearch-build
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -ra
 

@@ -12,6 +12,7 @@ import pytest
 from archive import Archive, Article
 from indexer.whoosh_engine.reader.search import SearchIndex
 from indexer.whoosh_engine.writer.build import update_index
+from tests.opensearch_cluster import opensearch_cluster  # noqa: F401 - registers the session fixture
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -30,7 +30,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "indexer.whoosh_engine.selfcheck": (*INDEXER_BASE, "indexer.whoosh_engine"),
     "indexer.whoosh_engine.writer": (*INDEXER_BASE, *WHOOSH_FORMAT),
     "indexer.whoosh_engine.reader": (*INDEXER_BASE, *WHOOSH_FORMAT),
-    "indexer.backend": (*INDEXER_BASE, "indexer.whoosh_engine"),
+    "indexer.opensearch_engine": INDEXER_BASE,
+    "indexer.backend": (*INDEXER_BASE, "indexer.whoosh_engine", "indexer.opensearch_engine"),
     "indexer.schema": ("indexer.whoosh_engine.schema",),
     "webapp": ("indexer.backend", "indexer.engine"),  # indexer.engine re-exports the errors
     "tracuu": PACKAGES,

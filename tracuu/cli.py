@@ -148,6 +148,8 @@ def _run_index(ctx: Context, rebuild: bool) -> Any:
                              workers=s.index_workers or None)
     if stats.rebuilt:
         click.echo(f"Rebuilt the index ({stats.reason}).", err=True)
+    for article_id, reason in stats.failed.items():
+        click.echo(f"not indexed: {article_id}: {reason}", err=True)
     click.echo(f"Index: {stats.added} added, {stats.updated} updated, {stats.deleted} deleted, "
                f"{stats.unchanged} unchanged ({stats.analysed} segmented); {stats.total} articles; "
                f"{stats.seconds:.1f} s.")

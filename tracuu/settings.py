@@ -41,7 +41,13 @@ class Settings:
     crawl_max_pages: int = _setting(0, "Stop a site after this many list pages (0: no limit).")
     index_workers: int = _setting(0, "Processes that segment text while indexing (0: one per core).")
     per_page: int = _setting(10, "Results per page in the web app.")
-    backend: str = _setting("whoosh", "Search back end: 'whoosh' (an index in the data dir).")
+    backend: str = _setting("whoosh", "Search back end: 'whoosh' (an index in the data dir) or 'opensearch'.")
+    opensearch_url: str = _setting("http://127.0.0.1:9200",
+                                   "OpenSearch cluster for backend = 'opensearch'; may carry user:password@.")
+    opensearch_ca_file: str = _setting("", "CA certificate (PEM) that signed the cluster's TLS certificate.")
+    opensearch_index: str = _setting("tracuu", "Alias searched on OpenSearch; tracuu's indexes are named after it.")
+    opensearch_shards: int = _setting(1, "Primary shards of a new OpenSearch index.")
+    opensearch_replicas: int = _setting(1, "Replicas of each shard of a new OpenSearch index.")
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -51,7 +57,9 @@ class Settings:
     @property
     def engine(self) -> EngineConfig:
         """The search back end and where it keeps its data, for indexer.backend."""
-        return EngineConfig(self.data_dir, self.backend)
+        return EngineConfig(self.data_dir, self.backend, opensearch_url=self.opensearch_url,
+                            opensearch_ca_file=self.opensearch_ca_file, opensearch_index=self.opensearch_index,
+                            opensearch_shards=self.opensearch_shards, opensearch_replicas=self.opensearch_replicas)
 
     @property
     def archive_path(self) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from archive import Article
@@ -44,3 +44,4 @@ class IndexStats:
     reason: str = ""   # why a rebuild happened, for the CLI to say
     seconds: float = 0.0
     total: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # article id → why the back end refused it

@@ -1,0 +1,196 @@
+"""Bringing the OpenSearch index up to date with the archive: incremental by content hash, or a rebuild
+into a new index swapped in behind the alias in one atomic alias update.
+
+Readers search the alias, so a rebuild killed at any point leaves the alias on the complete old index;
+the next job deletes what it left behind (only indexes whose `_meta` says tracuu made them).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archive import Archive, Article
+from indexer.analysis.text import analyze
+from indexer.engine.base import IndexStats, Progress
+from indexer.locking import writer_lock
+from indexer.opensearch_engine import mapping
+from indexer.opensearch_engine.client import OpenSearchUnavailableError, connect, errors
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500  # documents per bulk request: a few MB of analysed text
+
+
+@dataclass(frozen=True)
+class OpenSearchTarget:
+    url: str
+    alias: str
+    ca_file: str = ""
+    shards: int = 1
+    replicas: int = 1
+
+
+def pubdate_number(published: str | None) -> int:
+    """'2019-01-18T08:30:00+07:00' → 201901180830, as the Whoosh index stores it."""
+    if not published:
+        return 0
+    digits = published[:16].replace("-", "").replace("T", "").replace(":", "")
+    return int(digits.ljust(12, "0"))
+
+
+def document(article: Article, content_hash: str) -> dict[str, Any]:
+    """The index's fields of one article: tracuu's tokens, space-joined, and what results show."""
+    title, body = analyze(article.title, segment=False), analyze(article.body, segment=False)
+    doc: dict[str, Any] = {
+        "id": article.id, "content_hash": content_hash, "title": article.title, "url": article.url or "",
+        "published": article.published or "", "pubdate": pubdate_number(article.published),
+        "title_f": title.folded, "title_s": title.exact, "body_f": body.folded, "body_s": body.exact,
+        "codes": f"{title.codes} {body.codes}".strip(),
+    }
+    facets = {"year": str(article.year) if article.year else None, "department": article.department,
+              "category": article.category, "site": article.site}
+    doc.update({k: v for k, v in facets.items() if v})  # an absent facet stays out of the counts
+    return doc
+
+
+def update_index(archive: Archive, target: OpenSearchTarget, *, lock_path: Path, rebuild: bool = False,
+                 progress: Progress | None = None) -> IndexStats:
+    """Bring the index behind `target.alias` up to date with the archive, touching only changed articles.
+
+    Rebuilds instead when asked, when there is no index yet, or when it was made by another analysis or
+    mapping version. Articles OpenSearch refuses are listed in `stats.failed`, with its reason.
+    """
+    started = time.monotonic()
+    client = connect(target.url, ca_file=target.ca_file)
+    with writer_lock(lock_path), errors(target.url):
+        current = _current(client, target.alias)
+        reason = ""
+        if rebuild:
+            reason = "asked for"
+        elif current is None:
+            reason = "no index yet"
+        elif not mapping.current_versions(_meta(client, current)):
+            reason = "index made by another analysis or mapping version"
+        _remove_stale(client, target.alias, keep=current)
+        if reason:
+            stats = _rebuild(client, archive, target, progress)
+            stats.reason = reason
+        else:
+            assert current is not None
+            stats = _update(client, archive, current, progress)
+    stats.seconds = time.monotonic() - started
+    stats.total = archive.count()
+    return stats
+
+
+def _current(client: Any, alias: str) -> str | None:
+    """The index the alias points at, or None; a concrete index under the alias's name is an error."""
+    if client.indices.exists_alias(name=alias):
+        names = list(client.indices.get_alias(name=alias))
+        return names[0] if names else None
+    if client.indices.exists(index=alias):
+        raise OpenSearchUnavailableError(
+            f"'{alias}' on the cluster is an index, not an alias tracuu manages: choose another "
+            "opensearch_index, or delete or rename that index.")
+    return None
+
+
+def _meta(client: Any, index: str) -> dict[str, Any] | None:
+    found = client.indices.get_mapping(index=index)
+    return found.get(index, {}).get("mappings", {}).get("_meta")
+
+
+def _remove_stale(client: Any, alias: str, keep: str | None) -> None:
+    """Delete indexes this tracuu made that the alias no longer serves: the one the last rebuild replaced
+    (kept for searches still running on it) and any left by a killed rebuild."""
+    found = client.indices.get(index=f"{alias}-*", ignore_unavailable=True, allow_no_indices=True)
+    for name, info in found.items():
+        if name != keep and not info.get("aliases") and mapping.made_by_us(info.get("mappings", {}).get("_meta"), name):
+            client.indices.delete(index=name)
+
+
+def _bulk(client: Any, actions: Iterable[dict[str, Any]], stats: IndexStats, total: int,
+          progress: Progress | None) -> int:
+    """Send `actions` in chunks; 429s are retried with back-off by the helper, per-item errors recorded."""
+    from opensearchpy.helpers import streaming_bulk
+
+    done = 0
+    for ok, item in streaming_bulk(client, actions, chunk_size=CHUNK, max_retries=5, initial_backoff=1,
+                                   max_backoff=30, raise_on_error=False, raise_on_exception=False):
+        (op, result), = item.items()
+        if ok:
+            done += 1
+        else:
+            error = result.get("error")
+            reason = error.get("reason") if isinstance(error, dict) else str(error)
+            stats.failed[str(result.get("_id"))] = f"{op}: {reason}"
+            log.warning("OpenSearch refused article %s: %s", result.get("_id"), reason)
+        if progress and (done % 500 == 0 or done == total):
+            progress(done, total)
+    return done
+
+
+def _indexing(articles: Iterable[tuple[Article, str]], index: str) -> Iterator[dict[str, Any]]:
+    for article, content_hash in articles:
+        yield {"_op_type": "index", "_index": index, "_id": article.id, "_source": document(article, content_hash)}
+
+
+def _rebuild(client: Any, archive: Archive, target: OpenSearchTarget, progress: Progress | None) -> IndexStats:
+    stats = IndexStats(rebuilt=True)
+    name = f"{target.alias}-{time.strftime('%Y%m%dt%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    body = mapping.index_body(name, shards=target.shards, replicas=target.replicas)
+    # no refreshes while bulk loading; the settings searches need are restored before the swap
+    body["settings"]["index"]["refresh_interval"] = "-1"
+    client.indices.create(index=name, body=body)
+    hashes = archive.hashes()
+    articles = ((a, hashes.get(a.id) or a.content_hash) for a in archive.iter_articles())
+    stats.added = _bulk(client, _indexing(articles, name), stats, archive.count(), progress)
+    client.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
+    client.indices.refresh(index=name)
+    actions: list[dict[str, Any]] = [{"add": {"index": name, "alias": target.alias}}]
+    previous = _current(client, target.alias)
+    if previous is not None:
+        actions.insert(0, {"remove": {"index": previous, "alias": target.alias}})
+    client.indices.update_aliases(body={"actions": actions})  # atomic: searches see the old or the new
+    log.info("Rebuilt OpenSearch index %s with %d articles", name, stats.added)
+    return stats
+
+
+def _index_hashes(client: Any, index: str) -> dict[str, str]:
+    """id → content hash of every document, read in one sorted scan."""
+    from opensearchpy.helpers import scan
+
+    hits = scan(client, index=index, query={"query": {"match_all": {}}, "_source": ["content_hash"]}, size=5000)
+    return {hit["_id"]: hit["_source"].get("content_hash", "") for hit in hits}
+
+
+def _update(client: Any, archive: Archive, index: str, progress: Progress | None) -> IndexStats:
+    stats = IndexStats()
+    in_index = _index_hashes(client, index)
+    in_archive = archive.hashes()
+    changed = [i for i, h in in_archive.items() if in_index.get(i) != h]
+    gone = [i for i in in_index if i not in in_archive]
+    stats.unchanged = len(in_archive) - len(changed)
+    if not changed and not gone:
+        return stats
+
+    def actions() -> Iterator[dict[str, Any]]:
+        yield from ({"_op_type": "delete", "_index": index, "_id": i} for i in gone)
+        for start in range(0, len(changed), CHUNK):
+            found = archive.get_many(changed[start:start + CHUNK])
+            yield from _indexing(((found[i], in_archive[i]) for i in changed[start:start + CHUNK] if i in found),
+                                 index)
+
+    _bulk(client, actions(), stats, len(gone) + len(changed), progress)
+    client.indices.refresh(index=index)
+    stats.deleted = len(gone) - sum(1 for i in gone if i in stats.failed)
+    stats.added = sum(1 for i in changed if i not in in_index and i not in stats.failed)
+    stats.updated = sum(1 for i in changed if i in in_index and i not in stats.failed)
+    log.info("OpenSearch index updated: %d added, %d updated, %d deleted", stats.added, stats.updated, stats.deleted)
+    return stats
