@@ -28,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from archive import Archive, Article, import_archive  # noqa: E402
 from indexer.analysis.text import ANALYSIS_VERSION, nfc, normalize_text  # noqa: E402
-from indexer.engine import SearchRequest  # noqa: E402
+from indexer.backend import EngineConfig, open_search  # noqa: E402
+from indexer.backend import update_index as backend_update  # noqa: E402
+from indexer.engine import SearchEngine, SearchRequest  # noqa: E402
 from indexer.whoosh_engine.reader.search import SearchIndex  # noqa: E402
 from indexer.whoosh_engine.schema import SCHEMA_VERSION  # noqa: E402
 from indexer.whoosh_engine.writer.build import update_index  # noqa: E402
@@ -186,7 +188,7 @@ def whoosh_ranker(ix: object) -> Ranker:
 
 # -- tracuu ----------------------------------------------------------------------------------------
 
-def tracuu_ranker(index: SearchIndex) -> Ranker:
+def tracuu_ranker(index: SearchEngine) -> Ranker:
     def rank(q: BenchQuery) -> list[str]:
         res = index.search(SearchRequest(q=q.text, per_page=TOP, **q.filters))
         return [hit.id for hit in res.results]
@@ -240,7 +242,11 @@ def print_table(results: dict[str, dict[str, Scores]], timings: dict[str, float]
 
 def print_verdict(results: dict[str, dict[str, Scores]]) -> None:
     ours = results["tracuu"]
-    base = [s for s in results if s != "tracuu"]
+    base = [s for s in results if not s.startswith("tracuu")]
+    if "tracuu-opensearch" in results:
+        theirs = results["tracuu-opensearch"]["all"].row()[1]
+        gap = theirs - ours["all"].row()[1]
+        print(f"\ntracuu on OpenSearch: MRR@10 {theirs:.3f}, {gap:+.3f} against Whoosh (goal: within 0.02)")
     print("\ntracuu MRR@10 / best baseline MRR@10, per kind:")
     for kind in ("all", *KINDS):
         best = max(results[s][kind].row()[1] for s in base)
@@ -302,6 +308,8 @@ def main() -> int:
     parser.add_argument("--no-seg", action="store_true", help="skip the segmentation F1")
     parser.add_argument("--show-misses", action="store_true", help="list tracuu's queries not ranked first")
     parser.add_argument("--tune", action="store_true", help="vary each ranking weight in turn (tracuu only)")
+    parser.add_argument("--opensearch", metavar="URL", default=None,
+                        help="also index the archive into this OpenSearch cluster and rank with it")
     args = parser.parse_args()
     if not SHARED.is_dir():
         print(f"../shared not found at {SHARED}: this benchmark needs the project's shared data.")
@@ -310,13 +318,23 @@ def main() -> int:
         run_tuning()
         return 0
     if not args.only_seg:
-        run_relevance(args.show_misses)
+        run_relevance(args.show_misses, args.opensearch)
     if not args.no_seg:
         print_segmentation()
     return 0
 
 
-def run_relevance(show_misses: bool) -> None:
+def opensearch_engine(url: str, archive_path: Path) -> SearchEngine:
+    """The same archive in OpenSearch (alias `tracuu-relevance`, updated incrementally), as a SearchEngine."""
+    config = EngineConfig(archive_path.parent, "opensearch", opensearch_url=url, opensearch_index="tracuu-relevance",
+                          opensearch_replicas=0)
+    with Archive(archive_path) as archive:
+        stats = backend_update(archive, config)
+    print(f"opensearch: {stats.added} added, {stats.unchanged} unchanged in {stats.seconds:.1f} s", file=sys.stderr)
+    return open_search(config)
+
+
+def run_relevance(show_misses: bool, opensearch_url: str | None = None) -> None:
     out = OUT / f"relevance-a{ANALYSIS_VERSION}-s{SCHEMA_VERSION}"
     archive_path, index_path = build_tracuu(out)
     docs = articles(archive_path)
@@ -332,6 +350,8 @@ def run_relevance(show_misses: bool) -> None:
     index = SearchIndex(index_path, archive_path)
     misses: list[tuple[BenchQuery, list[str]]] = []
     rankers = {"tracuu": tracuu_ranker(index), "sqlite-fts5": fts5_ranker(fts), "whoosh-default": whoosh_ranker(wix)}
+    if opensearch_url:
+        rankers["tracuu-opensearch"] = tracuu_ranker(opensearch_engine(opensearch_url, archive_path))
     results, timings = {}, {}
     for name, ranker in rankers.items():
         results[name], timings[name] = evaluate(queries, ranker, misses if name == "tracuu" else None)
