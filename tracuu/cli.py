@@ -66,8 +66,9 @@ def cli(ctx: click.Context, data_dir: Path | None, quiet: bool, verbose: bool) -
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if not verbose:
-        # one line per HTTP request belongs in -v; the crawler logs its own summary
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        # one line per HTTP request (the crawler's, OpenSearch's) belongs in -v; summaries are logged apart
+        for chatty in ("httpx", "opensearch"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     ctx.obj = Context(settings, quiet, verbose)
 
 
