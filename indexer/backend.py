@@ -7,52 +7,11 @@ one more branch here and nothing in webapp/ or tracuu/.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from archive import Archive
 from indexer.engine.base import IndexStats, Progress, SearchEngine
-from indexer.errors import IndexerError
+from indexer.engine.config import BACKENDS, EngineConfig, UnknownBackendError
 
-BACKENDS = ("whoosh", "opensearch")
-
-
-class UnknownBackendError(IndexerError):
-    pass
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    """Which back end, and the data dir it keeps its index and caches in (beside the archive)."""
-
-    data_dir: Path
-    backend: str = "whoosh"
-    # opensearch only: where the cluster is (credentials may be in the URL), a CA file for its TLS
-    # certificate, the alias searches go through (indexes are named after it), shards and replicas
-    opensearch_url: str = "http://127.0.0.1:9200"
-    opensearch_ca_file: str = ""
-    opensearch_index: str = "tracuu"
-    opensearch_shards: int = 1
-    opensearch_replicas: int = 1
-
-    def __post_init__(self) -> None:
-        if self.backend not in BACKENDS:
-            raise UnknownBackendError(f"Unknown search back end {self.backend!r}; "
-                                      f"this tracuu knows: {', '.join(BACKENDS)}.")
-
-    @property
-    def archive_path(self) -> Path:
-        return Path(self.data_dir) / "archive.sqlite3"
-
-    @property
-    def index_path(self) -> Path:
-        return Path(self.data_dir) / "index"
-
-    @property
-    def cache_path(self) -> Path:
-        """Segmentations by content hash: any back end reuses them, so a rebuild segments nothing again."""
-        return Path(self.data_dir) / "segments.sqlite3"
-
+__all__ = ["BACKENDS", "EngineConfig", "UnknownBackendError", "open_search", "update_index"]
 
 def open_search(config: EngineConfig) -> SearchEngine:
     """A long-lived engine over the configured index (it follows new commits by itself)."""
@@ -60,8 +19,7 @@ def open_search(config: EngineConfig) -> SearchEngine:
     if config.backend == "opensearch":
         from indexer.opensearch_engine.reader import OpenSearchEngine
 
-        return OpenSearchEngine(config.opensearch_url, config.opensearch_index, config.archive_path,
-                                ca_file=config.opensearch_ca_file)
+        return OpenSearchEngine(config)
     from indexer.whoosh_engine.reader.search import SearchIndex
 
     return SearchIndex(config.index_path, config.archive_path)
@@ -76,13 +34,9 @@ def update_index(archive: Archive, config: EngineConfig, *, rebuild: bool = Fals
     """
     _check_environment(config)
     if config.backend == "opensearch":
-        from indexer.opensearch_engine.writer import OpenSearchTarget
         from indexer.opensearch_engine.writer import update_index as opensearch_update
 
-        target = OpenSearchTarget(config.opensearch_url, config.opensearch_index, ca_file=config.opensearch_ca_file,
-                                  shards=config.opensearch_shards, replicas=config.opensearch_replicas)
-        return opensearch_update(archive, target, lock_path=Path(config.data_dir) / "opensearch-index",
-                                 rebuild=rebuild, progress=progress)
+        return opensearch_update(archive, config, rebuild=rebuild, progress=progress)
     from indexer.whoosh_engine.writer.build import update_index as whoosh_update
 
     return whoosh_update(archive, config.index_path, config.cache_path, rebuild=rebuild,

@@ -42,6 +42,12 @@ def corpus(shared: Path | None) -> list[Article]:
     return out
 
 
+def archived(archive: Archive, articles: list[Article]) -> None:
+    for article in articles:
+        archive.upsert(article, commit=False)
+    archive.commit()
+
+
 @pytest.fixture(scope="module")
 def shared_dir() -> Path | None:
     from tests.conftest import SHARED
@@ -58,9 +64,7 @@ def both(opensearch_cluster: Any, tmp_path_factory: pytest.TempPathFactory,
     opensearch = EngineConfig(data, "opensearch", opensearch_url=opensearch_cluster.url,
                               opensearch_index=f"parity-{os.getpid()}", opensearch_replicas=0)
     with Archive(whoosh.archive_path) as archive:
-        for article in articles:
-            archive.upsert(article, commit=False)
-        archive.commit()
+        archived(archive, articles)
         update_index(archive, whoosh, workers=2)
         stats = update_index(archive, opensearch)
     assert stats.rebuilt and stats.added == len(articles) and not stats.failed
@@ -166,9 +170,7 @@ def test_updates_are_incremental_and_a_rebuild_swaps_the_alias(opensearch_cluste
     config = EngineConfig(tmp_path, "opensearch", opensearch_url=opensearch_cluster.url,
                           opensearch_index=f"incremental-{os.getpid()}", opensearch_replicas=0)
     with Archive(config.archive_path) as archive:
-        for article in ARTICLES:
-            archive.upsert(article, commit=False)
-        archive.commit()
+        archived(archive, ARTICLES)
         first = update_index(archive, config)
         assert first.rebuilt and first.added == len(ARTICLES)
         assert update_index(archive, config).unchanged == len(ARTICLES)
@@ -206,9 +208,7 @@ def test_searches_go_on_when_a_node_stops(opensearch_cluster: Any, tmp_path: Pat
     config = EngineConfig(tmp_path, "opensearch", opensearch_url=",".join(opensearch_cluster.nodes),
                           opensearch_index=f"failover-{os.getpid()}", opensearch_replicas=1)
     with Archive(config.archive_path) as archive:
-        for article in ARTICLES:
-            archive.upsert(article, commit=False)
-        archive.commit()
+        archived(archive, ARTICLES)
         update_index(archive, config)
     engine = open_search(config)
     import httpx
@@ -237,9 +237,7 @@ def test_a_document_opensearch_refuses_is_reported_by_id_and_the_rest_are_indexe
     bad = replace(ARTICLES[0], id="qua-dai", url="http://sct.test/qua-dai", department="Phòng " + "x" * 40_000)
     alias = f"refused-{os.getpid()}"
     with Archive(tmp_path / "archive.sqlite3") as archive:
-        for article in [*ARTICLES, bad]:
-            archive.upsert(article, commit=False)
-        archive.commit()
+        archived(archive, [*ARTICLES, bad])
     monkeypatch.setenv("TRACUU_BACKEND", "opensearch")
     monkeypatch.setenv("TRACUU_OPENSEARCH_URL", opensearch_cluster.url)
     monkeypatch.setenv("TRACUU_OPENSEARCH_INDEX", alias)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from indexer.backend import BACKENDS, EngineConfig
+from indexer.engine.config import BACKENDS, EngineConfig
 
 ENV_PREFIX = "TRACUU_"
 
@@ -57,9 +57,8 @@ class Settings:
     @property
     def engine(self) -> EngineConfig:
         """The search back end and where it keeps its data, for indexer.backend."""
-        return EngineConfig(self.data_dir, self.backend, opensearch_url=self.opensearch_url,
-                            opensearch_ca_file=self.opensearch_ca_file, opensearch_index=self.opensearch_index,
-                            opensearch_shards=self.opensearch_shards, opensearch_replicas=self.opensearch_replicas)
+        # the settings of the same names: a setting added to EngineConfig needs no line here
+        return EngineConfig(**{f.name: getattr(self, f.name) for f in fields(EngineConfig)})
 
     @property
     def archive_path(self) -> Path:

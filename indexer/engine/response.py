@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from archive import Article
+from indexer.engine.snippets import make_snippet, mark_text
 
 
 @dataclass
@@ -46,3 +50,38 @@ class SearchResponse:
             "facets": {k: [asdict(v) for v in vals] for k, vals in self.facets.items()},
             "suggestion": self.suggestion, "error": self.error,
         }
+
+
+def headline(body: str, limit: int = 140) -> str:
+    """A display title for an article archived without one: its first line, shortened."""
+    first = body.strip().split("\n", 1)[0].strip()
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def make_hit(stored: Mapping[str, Any], score: float | None, article: Article | None = None,
+             terms: set[str] | None = None) -> SearchHit:
+    """A result row from a back end's stored fields. With `terms` (query_terms), a result list's row: the
+    title marked and a snippet cut from the archived `article`; without, a bare link (related articles)."""
+    title = stored.get("title") or ""
+    snippet = title_html = ""
+    if terms is not None:
+        body = article.body if article else ""
+        title = title or headline(body)
+        snippet, title_html = make_snippet(body, terms), mark_text(title, terms)
+    return SearchHit(id=stored["id"], url=stored.get("url") or "", title=title,
+                     published=stored.get("published") or None, department=stored.get("department"),
+                     category=stored.get("category"), site=stored.get("site"), snippet=snippet,
+                     score=round(float(score or 0.0), 4), title_html=title_html)
+
+
+def ordered_facets(counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[FacetValue]]:
+    """Facet counts as every back end lists them: years newest first, other facets by count, then value."""
+    out: dict[str, list[FacetValue]] = {}
+    for name, values in counts.items():
+        nonzero = [(v, c) for v, c in values.items() if c]
+        if name == "year":
+            nonzero.sort(reverse=True)
+        else:
+            nonzero.sort(key=lambda vc: (-vc[1], vc[0]))
+        out[name] = [FacetValue(value=v, count=c) for v, c in nonzero]
+    return out

@@ -6,14 +6,12 @@ naming the URL (without its password) and the cause, so the CLI prints one line 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from indexer.errors import IndexerError
-
-T = TypeVar("T")
 
 
 class OpenSearchUnavailableError(IndexerError):
@@ -79,8 +77,3 @@ def _reason(exc: Any) -> str:
             return str(error.get("reason") or error.get("type"))
         return str(error)
     return str(exc.error)
-
-
-def call(url: str, fn: Callable[[], T]) -> T:
-    with errors(url):
-        return fn()

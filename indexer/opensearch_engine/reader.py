@@ -9,15 +9,15 @@ dfs_query_then_fetch), so the ranking is close to Whoosh's BM25F but not identic
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
 from archive import Archive, Article
+from indexer.engine.config import EngineConfig
 from indexer.engine.plan import Everything, Node, Term, Without, plan_filter, plan_query
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
-from indexer.engine.response import FacetValue, SearchHit, SearchResponse
-from indexer.engine.snippets import make_snippet, mark_text, query_terms
+from indexer.engine.response import SearchHit, SearchResponse, make_hit, ordered_facets
+from indexer.engine.snippets import query_terms
 from indexer.errors import IndexMissingError
 from indexer.opensearch_engine.client import connect, errors
 from indexer.opensearch_engine.dsl import filtered
@@ -26,20 +26,14 @@ SHOWN = ["id", "title", "url", "published", *FACETS]
 FACET_VALUES = 10_000  # distinct values counted per facet: every department of a province
 
 
-def _headline(body: str, limit: int = 140) -> str:
-    """A display title for an article archived without one: its first line, shortened."""
-    first = body.strip().split("\n", 1)[0].strip()
-    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
-
-
 class OpenSearchEngine:
     """A long-lived handle on the index behind `alias`; the client is thread-safe and pools connections."""
 
-    def __init__(self, url: str, alias: str, archive_path: Path, *, ca_file: str = "") -> None:
-        self.url = url
-        self.alias = alias
-        self.archive_path = Path(archive_path)
-        self.client = connect(url, ca_file=ca_file)
+    def __init__(self, config: EngineConfig) -> None:
+        self.url = config.opensearch_url
+        self.alias = config.opensearch_index
+        self.archive_path = config.archive_path
+        self.client = connect(self.url, ca_file=config.opensearch_ca_file)
         self._local = threading.local()
 
     def _archive(self) -> Archive:
@@ -89,7 +83,8 @@ class OpenSearchEngine:
                 found = partial
                 response.notice = "Không có bài nào chứa đủ mọi từ; đây là các bài chứa một phần các từ."
         response.total = found["hits"]["total"]["value"]
-        response.facets = _facets(found.get("aggregations", {}))
+        buckets = {f: found.get("aggregations", {}).get(f, {}).get("buckets", []) for f in FACETS}
+        response.facets = ordered_facets({f: {b["key"]: b["doc_count"] for b in bs} for f, bs in buckets.items()})
         if start < response.total:
             response.results = self._hits(found["hits"]["hits"], parsed)
         return response
@@ -98,20 +93,7 @@ class OpenSearchEngine:
         """Result rows: stored fields, and snippets from the archived text."""
         articles = self._archive().get_many([h["_source"]["id"] for h in hits])
         terms = query_terms(parsed)
-        out = []
-        for hit in hits:
-            source = hit["_source"]
-            article = articles.get(source["id"])
-            body = article.body if article else ""
-            title = source.get("title") or _headline(body)
-            out.append(SearchHit(
-                id=source["id"], url=source.get("url") or "", title=title,
-                published=source.get("published") or None, department=source.get("department"),
-                category=source.get("category"), site=source.get("site"),
-                snippet=make_snippet(body, terms), score=round(float(hit.get("_score") or 0.0), 4),
-                title_html=mark_text(title, terms),
-            ))
-        return out
+        return [make_hit(h["_source"], h.get("_score"), articles.get(h["_source"]["id"]), terms) for h in hits]
 
     def article(self, article_id: str) -> Article | None:
         return self._archive().get(article_id)
@@ -125,11 +107,7 @@ class OpenSearchEngine:
         if parsed.is_empty:
             return []
         query = Without(plan_query(parsed, match_all=False), Term("id", article_id))
-        hits = self._query(query, None, size=limit)["hits"]["hits"]
-        return [SearchHit(id=s["id"], url=s.get("url") or "", title=s.get("title") or "",
-                          published=s.get("published") or None, department=s.get("department"),
-                          category=s.get("category"), site=s.get("site"), snippet="",
-                          score=round(float(h.get("_score") or 0.0), 4)) for h in hits for s in (h["_source"],)]
+        return [make_hit(h["_source"], h.get("_score")) for h in self._query(query, None, size=limit)["hits"]["hits"]]
 
     def doc_count(self) -> int:
         return int(self._query(Everything(), None)["hits"]["total"]["value"])
@@ -137,16 +115,3 @@ class OpenSearchEngine:
     def close(self) -> None:
         with errors(self.url):
             self.client.close()
-
-
-def _facets(aggregations: dict[str, Any]) -> dict[str, list[FacetValue]]:
-    """Counts per facet value, ordered as the Whoosh engine orders them: years newest first, others by count."""
-    out: dict[str, list[FacetValue]] = {}
-    for name in FACETS:
-        counts = {b["key"]: b["doc_count"] for b in aggregations.get(name, {}).get("buckets", []) if b["doc_count"]}
-        if name == "year":
-            ordered = sorted(counts.items(), reverse=True)
-        else:
-            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        out[name] = [FacetValue(value=v, count=c) for v, c in ordered]
-    return out

@@ -11,13 +11,14 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from archive import Archive, Article
 from indexer.analysis.text import analyze
 from indexer.engine.base import IndexStats, Progress
+from indexer.engine.config import EngineConfig
+from indexer.engine.documents import facet_values, stored_fields, token_fields
 from indexer.locking import writer_lock
 from indexer.opensearch_engine import mapping
 from indexer.opensearch_engine.client import OpenSearchUnavailableError, connect, errors
@@ -27,49 +28,25 @@ log = logging.getLogger(__name__)
 CHUNK = 500  # documents per bulk request: a few MB of analysed text
 
 
-@dataclass(frozen=True)
-class OpenSearchTarget:
-    url: str
-    alias: str
-    ca_file: str = ""
-    shards: int = 1
-    replicas: int = 1
-
-
-def pubdate_number(published: str | None) -> int:
-    """'2019-01-18T08:30:00+07:00' → 201901180830, as the Whoosh index stores it."""
-    if not published:
-        return 0
-    digits = published[:16].replace("-", "").replace("T", "").replace(":", "")
-    return int(digits.ljust(12, "0"))
-
-
 def document(article: Article, content_hash: str) -> dict[str, Any]:
-    """The index's fields of one article: tracuu's tokens, space-joined, and what results show."""
+    """The index's fields of one article (no segmented words: nothing here reads them)."""
     title, body = analyze(article.title, segment=False), analyze(article.body, segment=False)
-    doc: dict[str, Any] = {
-        "id": article.id, "content_hash": content_hash, "title": article.title, "url": article.url or "",
-        "published": article.published or "", "pubdate": pubdate_number(article.published),
-        "title_f": title.folded, "title_s": title.exact, "body_f": body.folded, "body_s": body.exact,
-        "codes": f"{title.codes} {body.codes}".strip(),
-    }
-    facets = {"year": str(article.year) if article.year else None, "department": article.department,
-              "category": article.category, "site": article.site}
-    doc.update({k: v for k, v in facets.items() if v})  # an absent facet stays out of the counts
-    return doc
+    return {**stored_fields(article, content_hash), **token_fields(title, body), **facet_values(article)}
 
 
-def update_index(archive: Archive, target: OpenSearchTarget, *, lock_path: Path, rebuild: bool = False,
+def update_index(archive: Archive, config: EngineConfig, *, rebuild: bool = False,
                  progress: Progress | None = None) -> IndexStats:
-    """Bring the index behind `target.alias` up to date with the archive, touching only changed articles.
+    """Bring the index behind `config.opensearch_index` up to date with the archive, touching only changed
+    articles.
 
     Rebuilds instead when asked, when there is no index yet, or when it was made by another analysis or
     mapping version. Articles OpenSearch refuses are listed in `stats.failed`, with its reason.
     """
     started = time.monotonic()
-    client = connect(target.url, ca_file=target.ca_file)
-    with writer_lock(lock_path), errors(target.url):
-        current = _current(client, target.alias)
+    url, alias = config.opensearch_url, config.opensearch_index
+    client = connect(url, ca_file=config.opensearch_ca_file)
+    with writer_lock(Path(config.data_dir) / "opensearch-index"), errors(url):
+        current = _current(client, alias)
         reason = ""
         if rebuild:
             reason = "asked for"
@@ -77,9 +54,9 @@ def update_index(archive: Archive, target: OpenSearchTarget, *, lock_path: Path,
             reason = "no index yet"
         elif not mapping.current_versions(_meta(client, current)):
             reason = "index made by another analysis or mapping version"
-        _remove_stale(client, target.alias, keep=current)
+        _remove_stale(client, alias, keep=current)
         if reason:
-            stats = _rebuild(client, archive, target, progress)
+            stats = _rebuild(client, archive, config, current, progress)
             stats.reason = reason
         else:
             assert current is not None
@@ -141,22 +118,25 @@ def _indexing(articles: Iterable[tuple[Article, str]], index: str) -> Iterator[d
         yield {"_op_type": "index", "_index": index, "_id": article.id, "_source": document(article, content_hash)}
 
 
-def _rebuild(client: Any, archive: Archive, target: OpenSearchTarget, progress: Progress | None) -> IndexStats:
+def _rebuild(client: Any, archive: Archive, config: EngineConfig, previous: str | None,
+             progress: Progress | None) -> IndexStats:
+    """Fill a new index and point the alias at it; `previous`, the index the alias served, stays until the
+    next job (searches may still be running on it)."""
     stats = IndexStats(rebuilt=True)
-    name = f"{target.alias}-{time.strftime('%Y%m%dt%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    body = mapping.index_body(name, shards=target.shards, replicas=target.replicas)
+    alias = config.opensearch_index
+    name = f"{alias}-{time.strftime('%Y%m%dt%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    body = mapping.index_body(name, shards=config.opensearch_shards, replicas=config.opensearch_replicas)
     # no refreshes while bulk loading; the settings searches need are restored before the swap
     body["settings"]["index"]["refresh_interval"] = "-1"
     client.indices.create(index=name, body=body)
     hashes = archive.hashes()
     articles = ((a, hashes.get(a.id) or a.content_hash) for a in archive.iter_articles())
-    stats.added = _bulk(client, _indexing(articles, name), stats, archive.count(), progress)
+    stats.added = _bulk(client, _indexing(articles, name), stats, len(hashes), progress)
     client.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
     client.indices.refresh(index=name)
-    actions: list[dict[str, Any]] = [{"add": {"index": name, "alias": target.alias}}]
-    previous = _current(client, target.alias)
+    actions: list[dict[str, Any]] = [{"add": {"index": name, "alias": alias}}]
     if previous is not None:
-        actions.insert(0, {"remove": {"index": previous, "alias": target.alias}})
+        actions.insert(0, {"remove": {"index": previous, "alias": alias}})
     client.indices.update_aliases(body={"actions": actions})  # atomic: searches see the old or the new
     log.info("Rebuilt OpenSearch index %s with %d articles", name, stats.added)
     return stats

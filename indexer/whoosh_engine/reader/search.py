@@ -19,11 +19,10 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from archive import Archive, Article
-from indexer.analysis.text import fold
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
-from indexer.engine.response import FacetValue, SearchHit, SearchResponse
-from indexer.engine.snippets import make_snippet, mark_text
+from indexer.engine.response import FacetValue, SearchHit, SearchResponse, make_hit, ordered_facets
+from indexer.engine.snippets import query_terms
 from indexer.errors import IndexMissingError
 from indexer.whoosh_engine import store
 from indexer.whoosh_engine.reader.leafdata import LeafData, exact_variants, segment_id, word_table
@@ -33,12 +32,6 @@ from indexer.whoosh_engine.reader.ranking import Scorer, compile_query, rank
 from indexer.whoosh_engine.reader.suggest import Suggester
 
 log = logging.getLogger(__name__)
-
-
-def _headline(body: str, limit: int = 140) -> str:
-    """A display title for an article archived without one: its first line, shortened."""
-    first = body.strip().split("\n", 1)[0].strip()
-    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
 
 
 class SearchIndex:
@@ -171,31 +164,13 @@ class SearchIndex:
         """Result rows for (score, docnum) pairs: stored fields, and snippets from the archived text."""
         stored = [searcher.stored_fields(d) for _score, d in top]
         articles = self._archive().get_many([h["id"] for h in stored])
-        terms = {fold(s) for s in parsed.all_syllables()}
-        out = []
-        for (score, _d), h in zip(top, stored, strict=True):
-            article = articles.get(h["id"])
-            body = article.body if article else ""
-            title = h.get("title") or _headline(body)
-            out.append(SearchHit(
-                id=h["id"], url=h.get("url") or "", title=title,
-                published=h.get("published") or None, department=h.get("department"),
-                category=h.get("category"), site=h.get("site"),
-                snippet=make_snippet(body, terms), score=round(float(score or 0.0), 4),
-                title_html=mark_text(title, terms),
-            ))
-        return out
+        terms = query_terms(parsed)
+        return [make_hit(h, score, articles.get(h["id"]), terms) for (score, _d), h in zip(top, stored, strict=True)]
 
     def _count_facets(self, view: IndexView, bits: int) -> dict[str, list[FacetValue]]:
         """Counts per facet value: popcount of the matches AND each value's bitset."""
-        facets: dict[str, list[FacetValue]] = {}
-        for name in FACETS:
-            counts = {v: c for v, vbits in view.facet_bits(name).items() if (c := (bits & vbits).bit_count())}
-            ordered = sorted(counts.items(), key=(lambda kv: kv[0]) if name == "year" else (lambda kv: (-kv[1], kv[0])))
-            if name == "year":
-                ordered.reverse()
-            facets[name] = [FacetValue(value=v, count=c) for v, c in ordered]
-        return facets
+        return ordered_facets({name: {v: (bits & vbits).bit_count() for v, vbits in view.facet_bits(name).items()}
+                               for name in FACETS})
 
     def article(self, article_id: str) -> Article | None:
         """The archived article (for the article page), or None."""
@@ -214,11 +189,7 @@ class SearchIndex:
         parsed = parse_query(article.title)
         query = Q.AndNot(build_query(parsed, match_all=False), Q.Term("id", article_id))
         top = _top(searcher, view, scorer, query, _match(searcher, view, query), limit)
-        hits = [(score, searcher.stored_fields(d)) for score, d in top]
-        return [SearchHit(id=h["id"], url=h.get("url") or "", title=h.get("title") or "",
-                          published=h.get("published") or None, department=h.get("department"),
-                          category=h.get("category"), site=h.get("site"), snippet="",
-                          score=round(float(score or 0.0), 4)) for score, h in hits]
+        return [make_hit(searcher.stored_fields(d), score) for score, d in top]
 
     def doc_count(self) -> int:
         return self._current_searcher().doc_count()

@@ -11,6 +11,7 @@ from archive import Article
 from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import analyze
 from indexer.engine.base import IndexStats
+from indexer.engine.documents import facet_values, stored_fields, token_fields
 from indexer.whoosh_engine.writer.segwriter import WORDS
 
 Hashed = tuple[Article, str]  # an article and its content hash
@@ -24,32 +25,12 @@ def article_tokens(title: str, body: str, words: str | None = None) -> dict[str,
     """
     segment = words is None
     t, b = analyze(title, segment=segment), analyze(body, segment=segment)
-    return {
-        "title_f": t.folded, "title_s": t.exact, "body_f": b.folded, "body_s": b.exact,
-        WORDS: f"{t.words} {b.words}".strip() if words is None else words,
-        "codes": f"{t.codes} {b.codes}".strip(),
-    }
-
-
-def pubdate_number(published: str | None) -> int:
-    """'2019-01-18T08:30:00+07:00' → 201901180830: sortable, and comparable for date ranges."""
-    if not published:
-        return 0
-    digits = published[:16].replace("-", "").replace("T", "").replace(":", "")
-    return int(digits.ljust(12, "0"))
+    return {**token_fields(t, b), WORDS: f"{t.words} {b.words}".strip() if words is None else words}
 
 
 def document(article: Article, content_hash: str, tokens: dict[str, str]) -> dict[str, object]:
     """FastSegmentWriter.add_document's arguments for one article."""
-    doc: dict[str, object] = {
-        "id": article.id, "content_hash": content_hash, "title": article.title,
-        "url": article.url or "", "published": article.published or "",
-        "pubdate": pubdate_number(article.published), **tokens,
-    }
-    facets = {"year": str(article.year) if article.year else None, "department": article.department,
-              "category": article.category, "site": article.site}
-    doc.update({k: v for k, v in facets.items() if v})  # an absent facet stays out of the counts
-    return doc
+    return {**stored_fields(article, content_hash), **tokens, **facet_values(article)}
 
 
 def prepare(article: Article, content_hash: str, words: str | None) -> tuple[dict[str, object], str | None]:
