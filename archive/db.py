@@ -291,6 +291,14 @@ class Archive:
                 out[row["id"]] = self._article(row)
         return out
 
+    def iter_by_ids(self, ids: list[str], batch: int = 500) -> Iterator[Article]:
+        """The articles of `ids` that exist, in that order, a batch in memory at a time (an import may
+        change 100 000 of them)."""
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            found = self.get_many(chunk)
+            yield from (found[i] for i in chunk if i in found)
+
     def fetch_info(self, url: str) -> FetchInfo | None:
         """Conditional-request data for a URL (matched on id first, then url)."""
         row = self.conn.execute(

@@ -6,10 +6,14 @@ ranges do. Each back end adds what only it keeps (Whoosh: the segmented words of
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from archive import Article
 from indexer.analysis.text import AnalyzedText
+
+Hashed = tuple[Article, str]  # an article and its content hash
 
 
 def pubdate_number(published: str | None) -> int:
@@ -37,3 +41,27 @@ def facet_values(article: Article) -> dict[str, str]:
     facets = {"year": str(article.year) if article.year else None, "department": article.department,
               "category": article.category, "site": article.site}
     return {k: v for k, v in facets.items() if v}
+
+
+def with_stored_hashes(articles: Iterable[Article], hashes: dict[str, str]) -> Iterator[Hashed]:
+    """Each article with its content hash as the archive stored it (`Archive.hashes`, read once for
+    the diff): the index must hold the hash an update compares, and Article.content_hash would hash
+    the whole article again. An article added since that read is hashed; one rewritten since keeps
+    the hash read, so the next run, finding the archive's hash changed, indexes it again."""
+    for article in articles:
+        yield article, hashes.get(article.id) or article.content_hash
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an update must do: index `changed` (new or edited), delete `gone`; the rest are unchanged."""
+
+    changed: list[str]
+    gone: list[str]
+    unchanged: int
+
+
+def changes(in_index: dict[str, str], in_archive: dict[str, str]) -> Changes:
+    """The difference between the index's and the archive's id → content hash maps."""
+    changed = [i for i, h in in_archive.items() if in_index.get(i) != h]
+    return Changes(changed, [i for i in in_index if i not in in_archive], len(in_archive) - len(changed))

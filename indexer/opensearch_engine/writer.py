@@ -18,7 +18,7 @@ from archive import Archive, Article
 from indexer.analysis.text import analyze
 from indexer.engine.base import IndexStats, Progress
 from indexer.engine.config import EngineConfig
-from indexer.engine.documents import facet_values, stored_fields, token_fields
+from indexer.engine.documents import Hashed, changes, facet_values, stored_fields, token_fields, with_stored_hashes
 from indexer.locking import writer_lock
 from indexer.opensearch_engine import mapping
 from indexer.opensearch_engine.client import OpenSearchUnavailableError, connect, errors
@@ -113,7 +113,7 @@ def _bulk(client: Any, actions: Iterable[dict[str, Any]], stats: IndexStats, tot
     return done
 
 
-def _indexing(articles: Iterable[tuple[Article, str]], index: str) -> Iterator[dict[str, Any]]:
+def _indexing(articles: Iterable[Hashed], index: str) -> Iterator[dict[str, Any]]:
     for article, content_hash in articles:
         yield {"_op_type": "index", "_index": index, "_id": article.id, "_source": document(article, content_hash)}
 
@@ -130,7 +130,7 @@ def _rebuild(client: Any, archive: Archive, config: EngineConfig, previous: str 
     body["settings"]["index"]["refresh_interval"] = "-1"
     client.indices.create(index=name, body=body)
     hashes = archive.hashes()
-    articles = ((a, hashes.get(a.id) or a.content_hash) for a in archive.iter_articles())
+    articles = with_stored_hashes(archive.iter_articles(), hashes)
     stats.added = _bulk(client, _indexing(articles, name), stats, len(hashes), progress)
     client.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
     client.indices.refresh(index=name)
@@ -154,18 +154,15 @@ def _update(client: Any, archive: Archive, index: str, progress: Progress | None
     stats = IndexStats()
     in_index = _index_hashes(client, index)
     in_archive = archive.hashes()
-    changed = [i for i, h in in_archive.items() if in_index.get(i) != h]
-    gone = [i for i in in_index if i not in in_archive]
-    stats.unchanged = len(in_archive) - len(changed)
+    diff = changes(in_index, in_archive)
+    changed, gone = diff.changed, diff.gone
+    stats.unchanged = diff.unchanged
     if not changed and not gone:
         return stats
 
     def actions() -> Iterator[dict[str, Any]]:
         yield from ({"_op_type": "delete", "_index": index, "_id": i} for i in gone)
-        for start in range(0, len(changed), CHUNK):
-            found = archive.get_many(changed[start:start + CHUNK])
-            yield from _indexing(((found[i], in_archive[i]) for i in changed[start:start + CHUNK] if i in found),
-                                 index)
+        yield from _indexing(with_stored_hashes(archive.iter_by_ids(changed), in_archive), index)
 
     _bulk(client, actions(), stats, len(gone) + len(changed), progress)
     client.indices.refresh(index=index)

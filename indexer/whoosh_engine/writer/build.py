@@ -10,18 +10,19 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from archive import Archive, Article
+from archive import Archive
 from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import ANALYSIS_VERSION, words
 from indexer.engine.base import IndexStats, Progress
+from indexer.engine.documents import Hashed, changes, with_stored_hashes
 from indexer.errors import IndexFormatError
 from indexer.locking import writer_lock
 from indexer.whoosh_engine import store
-from indexer.whoosh_engine.writer.documents import Hashed, analysed_documents
+from indexer.whoosh_engine.writer.documents import analysed_documents
 from indexer.whoosh_engine.writer.parallel import index_in_parallel
 from indexer.whoosh_engine.writer.segwriter import FastSegmentWriter
 
@@ -35,27 +36,6 @@ PARALLEL_THRESHOLD = 200
 # article segment costs seconds and gigabytes) and only a rebuild replaces them.
 SMALL_SEGMENT = 2000
 MAX_SMALL_SEGMENTS = 8
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _stream(archive: Archive, ids: list[str]) -> Iterator[Article]:
-    """Articles by id, a few hundred in memory at a time (an import may change 100 000 of them)."""
-    for chunk in _chunks(ids):
-        found = archive.get_many(chunk)
-        yield from (found[i] for i in chunk if i in found)
-
-
-def with_stored_hashes(articles: Iterable[Article], hashes: dict[str, str]) -> Iterator[Hashed]:
-    """Each article with its content hash as the archive stored it (`Archive.hashes`, read once for
-    the diff): the index must hold the hash `_update` compares, and Article.content_hash would hash
-    the whole article again. An article added since that read is hashed; one rewritten since keeps
-    the hash read, so the next run, finding the archive's hash changed, indexes it again."""
-    for article in articles:
-        yield article, hashes.get(article.id) or article.content_hash
 
 
 def _index_hashes(ix: Any) -> dict[str, str]:
@@ -220,9 +200,9 @@ def _update(archive: Archive, index_path: Path, cache: SegmentCache, progress: P
     ix = store.open_current(index_path)
     in_index = _index_hashes(ix)
     in_archive = archive.hashes()
-    changed = [i for i, h in in_archive.items() if in_index.get(i) != h]
-    gone = [i for i in in_index if i not in in_archive]
-    stats.unchanged = len(in_archive) - len(changed)
+    diff = changes(in_index, in_archive)
+    changed, gone = diff.changed, diff.gone
+    stats.unchanged = diff.unchanged
     if not changed and not gone:
         return stats
     parallel = len(changed) >= PARALLEL_THRESHOLD and workers > 1
@@ -237,7 +217,7 @@ def _update(archive: Archive, index_path: Path, cache: SegmentCache, progress: P
         raise
     directory = store.current_dir(index_path)
     assert directory is not None
-    articles = with_stored_hashes(_stream(archive, changed), in_archive)
+    articles = with_stored_hashes(archive.iter_by_ids(changed), in_archive)
     _write(directory, writer, articles, len(changed), cache, stats, progress, workers)
     stats.deleted = len(gone)
     stats.added = sum(1 for i in changed if i not in in_index)

@@ -11,10 +11,8 @@ from archive import Article
 from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import analyze
 from indexer.engine.base import IndexStats
-from indexer.engine.documents import facet_values, stored_fields, token_fields
+from indexer.engine.documents import Hashed, facet_values, stored_fields, token_fields
 from indexer.whoosh_engine.writer.segwriter import WORDS
-
-Hashed = tuple[Article, str]  # an article and its content hash
 
 
 def article_tokens(title: str, body: str, words: str | None = None) -> dict[str, str]:
