@@ -114,13 +114,14 @@ def test_unchanged_segments_are_not_read_again(data: Path) -> None:
 
 def test_suggestions_from_the_segments_lexicons_equal_one_pass_over_the_index(data: Path) -> None:
     from indexer.engine.query import parse_query
-    from indexer.whoosh_engine.reader.suggest import Suggester
+    from indexer.engine.suggest import Suggester
+    from indexer.whoosh_engine.reader.vocabulary import WhooshVocabulary
 
     _commit(data, upsert=ARTICLES[6:])
     index = SearchIndex(data / "index", data / "archive.sqlite3")
     try:
         searcher, _view, _scorer = index._generation()
-        plain = Suggester(searcher.reader())
+        plain = Suggester(WhooshVocabulary(searcher.reader()))
         assert index._suggester.suggest(parse_query("hôi nghị"), total=0) == "hội nghị"
         for q in ("hôi nghị", "thah tra", "hoi nghi tong ket", "tap huan hoa giai", "kiêm tra"):
             for total in (0, 3):

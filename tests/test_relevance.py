@@ -9,8 +9,9 @@ import pytest
 from indexer.engine import SearchRequest
 from indexer.engine.query import parse_query
 from indexer.engine.snippets import make_snippet
+from indexer.engine.suggest import Suggester
 from indexer.whoosh_engine.reader.search import SearchIndex
-from indexer.whoosh_engine.reader.suggest import Suggester
+from indexer.whoosh_engine.reader.vocabulary import WhooshVocabulary
 from tests.conftest import index_articles
 from tests.corpus import ARTICLES, RANKING_ARTICLES
 
@@ -68,7 +69,7 @@ def test_a_correct_query_gets_no_suggestion(index: SearchIndex, q: str) -> None:
 
 def test_suggester_leaves_unknown_long_queries_alone(index: SearchIndex) -> None:
     searcher = index._current_searcher()
-    suggester = Suggester(searcher.reader())
+    suggester = Suggester(WhooshVocabulary(searcher.reader()))
     assert suggester.suggest(parse_query("xyzzy " * 20), total=0) is None
 
 

@@ -12,7 +12,7 @@ from archive import Article
 from indexer.analysis.text import words
 from indexer.engine import SearchRequest
 from indexer.whoosh_engine import worddf
-from indexer.whoosh_engine.reader.suggest import Suggester
+from indexer.whoosh_engine.reader.vocabulary import WhooshVocabulary
 from indexer.whoosh_engine.worddf import WordTable
 from indexer.whoosh_engine.writer import build
 from tests.conftest import index_articles, two_commit_index
@@ -33,9 +33,9 @@ def test_each_segment_counts_its_documents_words_deleted_ones_included(tmp_path:
         # the first segment still counts the replaced version of ARTICLES[0] (deleted, not rewritten)
         assert tables == [_counts(ARTICLES[:6]), _counts([*ARTICLES[6:], changed])]
         assert tables[0]["hội_nghị"] > 0
-        suggester = Suggester(reader)
-        assert suggester._word_df(["hội", "nghị"]) == tables[0]["hội_nghị"] + tables[1]["hội_nghị"]
-        assert suggester._word_df(["nghị", "hội"]) == 0
+        vocabulary = WhooshVocabulary(reader)
+        assert vocabulary.word_df(["hội_nghị", "nghị_hội"]) == {
+            "hội_nghị": tables[0]["hội_nghị"] + tables[1]["hội_nghị"], "nghị_hội": 0}
     finally:
         index.close()
 
@@ -81,7 +81,7 @@ def test_a_segment_without_its_table_knows_no_words_and_nothing_fails(tmp_path: 
     try:
         reader = index._generation()[0].reader()
         assert not [name for name in reader.storage().list() if name.endswith(worddf.EXT)]
-        assert Suggester(reader)._word_df(["trốn", "thuế"]) == 0
+        assert WhooshVocabulary(reader).word_df(["trốn_thuế"]) == {"trốn_thuế": 0}
         assert index.search(SearchRequest(q="trốn thuê")).suggestion != "trốn thuế"
     finally:
         index.close()

@@ -13,14 +13,16 @@ from typing import Any
 
 from archive import Archive, Article
 from indexer.engine.config import EngineConfig
-from indexer.engine.plan import Everything, Node, Term, Without, plan_filter, plan_query
+from indexer.engine.plan import AnyOf, Everything, Node, Term, Without, plan_filter, plan_query
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
 from indexer.engine.response import SearchHit, SearchResponse, make_hit, ordered_facets
 from indexer.engine.snippets import query_terms
+from indexer.engine.suggest import Suggester
 from indexer.errors import IndexMissingError
 from indexer.opensearch_engine.client import connect, errors
 from indexer.opensearch_engine.dsl import filtered
+from indexer.opensearch_engine.vocabulary import OpenSearchVocabulary, ShardRoutings
 
 SHOWN = ["id", "title", "url", "published", *FACETS]
 FACET_VALUES = 10_000  # distinct values counted per facet: every department of a province
@@ -35,6 +37,7 @@ class OpenSearchEngine:
         self.archive_path = config.archive_path
         self.client = connect(self.url, ca_file=config.opensearch_ca_file)
         self._local = threading.local()
+        self._routings = ShardRoutings()
 
     def _archive(self) -> Archive:
         archive = getattr(self._local, "archive", None)
@@ -76,6 +79,23 @@ class OpenSearchEngine:
         start = (request.page - 1) * request.per_page
         newest = request.sort == "newest" or parsed.is_empty
         found = self._query(query, filters, start=start, size=request.per_page, newest=newest, facets=True)
+        if not parsed.is_empty:
+            with errors(self.url):
+                vocabulary = OpenSearchVocabulary(self.client, self.alias, self._routings)
+                response.suggestion = Suggester(vocabulary).suggest(parsed, total=found["hits"]["total"]["value"])
+        if not found["hits"]["total"]["value"] and response.suggestion:
+            # the original finds nothing: search the correction instead, and say so
+            alt = parse_query(response.suggestion)
+            alt_found = self._query(plan_query(alt), filters, start=start, size=request.per_page, newest=newest,
+                                    facets=True)
+            if alt_found["hits"]["total"]["value"]:
+                parsed, found = alt, alt_found
+                response.notice = (f"Không tìm thấy «{request.q}»; đang hiển thị kết quả cho "
+                                   f"«{response.suggestion}».")
+        elif response.suggestion:
+            # a real-word slip ("trốn thuê"): the original's matches stay, the correction's join them
+            query = AnyOf((query, plan_query(parse_query(response.suggestion))))
+            found = self._query(query, filters, start=start, size=request.per_page, newest=newest, facets=True)
         if not found["hits"]["total"]["value"] and len(parsed.clauses) > 1:
             partial = self._query(plan_query(parsed, match_all=False), filters, start=start,
                                   size=request.per_page, newest=newest, facets=True)

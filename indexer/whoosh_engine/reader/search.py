@@ -23,13 +23,14 @@ from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
 from indexer.engine.response import FacetValue, SearchHit, SearchResponse, make_hit, ordered_facets
 from indexer.engine.snippets import query_terms
+from indexer.engine.suggest import Suggester
 from indexer.errors import IndexMissingError
 from indexer.whoosh_engine import store
 from indexer.whoosh_engine.reader.leafdata import LeafData, exact_variants, segment_id, word_table
 from indexer.whoosh_engine.reader.matching import IndexView, Unsupported, docnums, match_bits, set_bits
 from indexer.whoosh_engine.reader.queries import build_query, filter_query, union
 from indexer.whoosh_engine.reader.ranking import Scorer, compile_query, rank
-from indexer.whoosh_engine.reader.suggest import Suggester
+from indexer.whoosh_engine.reader.vocabulary import EXACT_FIELDS, WhooshVocabulary
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +82,9 @@ class SearchIndex:
         reader = self._searcher.reader()
         self._leafdata.retain({s for leaf, _offset in reader.leaf_readers() if (s := segment_id(leaf))})
         data, leaves = self._leafdata, [leaf for leaf, _offset in reader.leaf_readers()]
-        self._suggester = Suggester(reader, lambda: [exact_variants(data, leaf, field) for leaf in leaves
-                                                     for field in ("title_s", "body_s")],
-                                    lambda: [word_table(data, leaf) for leaf in leaves])
+        self._suggester = Suggester(WhooshVocabulary(
+            reader, lambda: [exact_variants(data, leaf, field) for leaf in leaves for field in EXACT_FIELDS],
+            lambda: [word_table(data, leaf) for leaf in leaves]))
         self._view = IndexView(self._searcher, self._leafdata)
         try:
             self._scorer = Scorer(self._view)
