@@ -26,6 +26,7 @@ from archive import Archive, Article
 from indexer.analysis.text import codes, fold, syllables
 from indexer.backend import EngineConfig, open_search, update_index
 from indexer.engine import IndexerError, SearchRequest
+from indexer.engine.query import parse_query
 from tests.corpus import ARTICLES
 from tracuu.cli import cli
 
@@ -282,3 +283,46 @@ def test_a_document_opensearch_refuses_is_reported_by_id_and_the_rest_are_indexe
     assert engine.doc_count() == len(ARTICLES)
     engine.close()
     drop(opensearch_cluster.url, alias)
+
+
+def test_the_vocabulary_counts_every_shard(opensearch_cluster: Any, tmp_path: Path) -> None:
+    """Term statistics are a shard's: with three shards the suggester's counts are still the whole index's,
+    the same as Whoosh's over the same articles."""
+    from indexer.engine.suggest import Suggester
+    from indexer.opensearch_engine.vocabulary import OpenSearchVocabulary, ShardRoutings
+    from indexer.whoosh_engine.reader.vocabulary import WhooshVocabulary
+
+    whoosh = EngineConfig(tmp_path)
+    config = EngineConfig(tmp_path, "opensearch", opensearch_url=opensearch_cluster.url,
+                          opensearch_index=f"shards-{os.getpid()}", opensearch_shards=3, opensearch_replicas=0)
+    with Archive(config.archive_path) as archive:
+        archived(archive, ARTICLES)
+        update_index(archive, whoosh)
+        update_index(archive, config)
+    index = open_search(whoosh)
+    engine = open_search(config)
+    try:
+        ours = WhooshVocabulary(index._generation()[0].reader())
+        theirs = OpenSearchVocabulary(engine.client, config.opensearch_index, ShardRoutings())
+        words = ["hội_nghị", "tổng_kết", "khuyến_công", "không_có_từ_này"]
+        assert theirs.word_df(words) == ours.word_df(words) and ours.word_df(["hội_nghị"])["hội_nghị"] >= 2
+        syllables = ["hội", "nghị", "năm", "xyzzy"]
+        assert theirs.syllable_df(syllables) == ours.syllable_df(syllables)
+        routings = ShardRoutings()
+        concrete = next(iter(engine.client.indices.get_alias(name=config.opensearch_index)))
+        assert len(set(routings.of(engine.client, concrete))) == 3
+        per_shard = []
+        for routing in routings.of(engine.client, concrete):
+            one = ShardRoutings()
+            one._known[concrete] = [routing]
+            per_shard.append(OpenSearchVocabulary(engine.client, config.opensearch_index, one).syllable_df(["hội"]))
+        assert sum(c["hội"] for c in per_shard) == ours.syllable_df(["hội"])["hội"]
+        assert sum(1 for c in per_shard if c["hội"]) >= 2  # the counts really are spread over the shards
+        assert theirs.forms(["hoi", "duoc", "nghi"]) == ours.forms(["hoi", "duoc", "nghi"])
+        assert theirs.near("nghj") == ours.near("nghj")
+        assert theirs.adjacent([("hoi", "nghi"), ("nghi", "hoi")]) == ours.adjacent([("hoi", "nghi"), ("nghi", "hoi")])
+        assert Suggester(theirs).suggest(parse_query("hôi nghị tông kết"), total=0) == "hội nghị tổng kết"
+    finally:
+        index.close()
+        engine.close()
+        drop(opensearch_cluster.url, config.opensearch_index)
