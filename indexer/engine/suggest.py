@@ -206,6 +206,8 @@ class _Run:
         if any(ch.isdigit() for ch in typed):
             return None
         known = self._known(typed)
+        if known and len(sylls) == 1:
+            return None  # a known syllable only yields to a word it forms, and alone it forms none
         if known and self._contexts(sylls, i, [typed])[typed] > 0:
             return None
         typed_df = self._dfs([typed])[typed]

@@ -30,6 +30,9 @@ def _public(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+POOL_SIZE = 32  # connections kept open per node
+
+
 def connect(url: str, *, ca_file: str = "", timeout: float = 30.0) -> Any:
     """An opensearch-py client for `url`: "https://user:password@host:9200", or several nodes separated by
     commas (the client then moves to another node when one is down). Certificates are verified."""
@@ -44,7 +47,10 @@ def connect(url: str, *, ca_file: str = "", timeout: float = 30.0) -> Any:
     # another node when there are several
     kwargs: dict[str, Any] = {"hosts": [_public(n.geturl()) for n in nodes], "http_auth": auth,
                               "timeout": timeout, "verify_certs": True, "ssl_show_warn": True, "max_retries": 3,
-                              "retry_on_status": (429, 502, 503, 504), "retry_on_timeout": True}
+                              "retry_on_status": (429, 502, 503, 504), "retry_on_timeout": True,
+                              # urllib3 keeps one connection per node unless told: threads serving searches
+                              # at once would each open and close their own
+                              "pool_maxsize": POOL_SIZE}
     if ca_file:
         kwargs["ca_certs"] = ca_file
     return OpenSearch(**kwargs)

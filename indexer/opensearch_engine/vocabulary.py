@@ -13,7 +13,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterable
+import time
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from indexer.analysis.text import fold
@@ -28,27 +29,35 @@ MAX_ROUTING_PROBES = 1000
 
 
 class ShardRoutings:
-    """A routing value that lands on each shard of an index, found once per index (they never change)."""
+    """A routing value that lands on each shard of the index behind an alias.
 
-    def __init__(self) -> None:
+    Found once and kept for `ttl` seconds: a rebuild may give the alias an index with another number of
+    shards, and until the next look its counts are those of the shards known (a suggestion may differ
+    for that long, nothing else). Asking on every search would cost each search a request.
+    """
+
+    def __init__(self, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
         self._lock = threading.Lock()
-        self._known: dict[str, list[str | None]] = {}
+        self._known: dict[str, tuple[float, list[str | None]]] = {}
 
-    def of(self, client: Any, index: str) -> list[str | None]:
+    def of(self, client: Any, alias: str) -> list[str | None]:
         with self._lock:
-            if index not in self._known:
-                self._known[index] = self._find(client, index)
-            return self._known[index]
+            found = self._known.get(alias)
+            if found is None or self.clock() - found[0] > self.ttl:
+                found = self._known[alias] = (self.clock(), self._find(client, alias))
+            return found[1]
 
     @staticmethod
-    def _find(client: Any, index: str) -> list[str | None]:
-        settings = client.indices.get_settings(index=index, name="index.number_of_shards")
-        shards = int(settings[index]["settings"]["index"]["number_of_shards"])
+    def _find(client: Any, alias: str) -> list[str | None]:
+        settings = client.indices.get_settings(index=alias, name="index.number_of_shards")
+        shards = max(int(s["settings"]["index"]["number_of_shards"]) for s in settings.values())
         if shards == 1:
             return [None]
         found: dict[int, str] = {}
         for probe in range(MAX_ROUTING_PROBES):
-            groups = client.search_shards(index=index, routing=str(probe))["shards"]
+            groups = client.search_shards(index=alias, routing=str(probe))["shards"]
             found.setdefault(groups[0][0]["shard"], str(probe))
             if len(found) == shards:
                 break
@@ -56,20 +65,13 @@ class ShardRoutings:
 
 
 class OpenSearchVocabulary:
-    """The vocabulary of the concrete index behind an alias, as it is while one search runs."""
+    """The vocabulary of the index behind an alias. Requests go to the alias: a rebuild's swap between
+    two of them changes a count by what the swap changed, no more."""
 
     def __init__(self, client: Any, alias: str, routings: ShardRoutings) -> None:
         self.client = client
         self.alias = alias
         self._routings = routings
-        self._index: str | None = None
-
-    def _concrete(self) -> str:
-        """The index the alias serves, resolved once: every answer then comes from the same index."""
-        if self._index is None:
-            found = self.client.indices.get_alias(name=self.alias)
-            self._index = next(iter(found))
-        return self._index
 
     def _suggestions(self, texts: dict[str, tuple[str, str, int]]) -> dict[str, list[str]]:
         """Term suggester options for named (text, field, max edits) requests, in one search."""
@@ -80,7 +82,7 @@ class OpenSearchVocabulary:
                                           "prefix_length": 0, "min_word_length": 1, "size": OPTIONS,
                                           "accuracy": 0.0, "max_term_freq": 2**31 - 1, "sort": "score"}}
             for name, (text, field, edits) in texts.items()}
-        found = self.client.search(index=self._concrete(), body={"size": 0, "track_total_hits": False,
+        found = self.client.search(index=self.alias, body={"size": 0, "track_total_hits": False,
                                                                  "suggest": suggest})
         return {name: [o["text"] for entry in entries for o in entry["options"]]
                 for name, entries in found.get("suggest", {}).items()}
@@ -92,8 +94,8 @@ class OpenSearchVocabulary:
         out: dict[str, dict[str, int]] = {field: {} for field in field_terms}
         if not doc:
             return out
-        index = self._concrete()
-        for routing in self._routings.of(self.client, index):
+        index = self.alias
+        for routing in self._routings.of(self.client, self.alias):
             params = {"routing": routing} if routing is not None else {}
             found = self.client.termvectors(index=index, body={
                 "doc": doc, "fields": list(doc), "term_statistics": True, "field_statistics": False,
@@ -145,6 +147,6 @@ class OpenSearchVocabulary:
             body.append({})
             body.append({"size": 0, "track_total_hits": True,
                          "query": {"match_phrase": {"body_f": " ".join(pair)}}})
-        found = self.client.msearch(index=self._concrete(), body=body)
+        found = self.client.msearch(index=self.alias, body=body)
         return {pair: int(r.get("hits", {}).get("total", {}).get("value", 0))
                 for pair, r in zip(ordered, found["responses"], strict=True)}
