@@ -43,12 +43,9 @@ class Vocabulary(Protocol):
         """Folded syllables of the archive one edit (deletion, substitution, insertion, swap) from `folded`."""
         ...
 
-    def syllable_df(self, syllables: Collection[str]) -> dict[str, int]:
-        """Documents holding each exact syllable: the larger of its title and body counts."""
-        ...
-
-    def word_df(self, words: Collection[str]) -> dict[str, int]:
-        """Documents holding each segmented word ("hội_nghị")."""
+    def counts(self, syllables: Collection[str], words: Collection[str]) -> tuple[dict[str, int], dict[str, int]]:
+        """Documents holding each exact syllable (the larger of its title and body counts), and each
+        segmented word ("hội_nghị"); asked together because a query that looks right needs both at once."""
         ...
 
     def adjacent(self, pairs: Collection[Pair]) -> dict[Pair, int]:
@@ -115,18 +112,22 @@ class _Run:
             self._forms.update({k: found.get(k, []) for k in missing})
         return {k: self._forms[k] for k in wanted}
 
+    def _counts(self, syllables: Iterable[str], words: Iterable[str]) -> None:
+        """Ask, in one batch, the counts not asked yet."""
+        sylls, ws = set(syllables) - self._df.keys(), set(words) - self._wdf.keys()
+        if sylls or ws:
+            found_sylls, found_words = self.vocabulary.counts(sylls, ws)
+            self._df.update({s: found_sylls.get(s, 0) for s in sylls})
+            self._wdf.update({w: found_words.get(w, 0) for w in ws})
+
     def _dfs(self, syllables: Iterable[str]) -> dict[str, int]:
         wanted = set(syllables)
-        if missing := wanted - self._df.keys():
-            found = self.vocabulary.syllable_df(missing)
-            self._df.update({s: found.get(s, 0) for s in missing})
+        self._counts(wanted, ())
         return {s: self._df[s] for s in wanted}
 
     def _word_dfs(self, words: Iterable[str]) -> dict[str, int]:
         wanted = set(words)
-        if missing := wanted - self._wdf.keys():
-            found = self.vocabulary.word_df(missing)
-            self._wdf.update({w: found.get(w, 0) for w in missing})
+        self._counts((), wanted)
         return {w: self._wdf[w] for w in wanted}
 
     def _near_of(self, folded: str) -> set[str]:
@@ -239,10 +240,11 @@ class _Run:
     def prefetch(self, sylls: list[str]) -> None:
         """Ask in one batch each what checking a query that looks right needs: every typed syllable's
         count or forms, and the words each forms with its neighbours as typed."""
-        self._dfs(s for s in sylls if has_marks(s))
-        self._forms_of(fold(s) for s in sylls if not has_marks(s))
+        marked = [s for s in sylls if has_marks(s)]
+        if len(marked) < len(sylls):  # neighbours typed without marks stand for their marked forms
+            self._forms_of(fold(s) for s in sylls if not has_marks(s))
         neighbours = self._neighbour_forms(sylls)
-        self._word_dfs(w for i, s in enumerate(sylls) for w in self._windows(sylls, i, s, neighbours))
+        self._counts(marked, (w for i, s in enumerate(sylls) for w in self._windows(sylls, i, s, neighbours)))
 
 
 def _product(options: list[list[str]], limit: int) -> list[list[str]]:

@@ -3,7 +3,7 @@
 The query plan (indexer/engine/plan.py) decides what matches and what ranks, for both back ends;
 facets are terms aggregations over all matches; snippets are cut from the archived text, as
 everywhere. Scores are OpenSearch's BM25 with the plan's weights (statistics taken over all shards:
-dfs_query_then_fetch), so the ranking is close to Whoosh's BM25F but not identical.
+dfs_query_then_fetch when there are several), so the ranking is close to Whoosh's BM25F but not identical.
 """
 
 from __future__ import annotations
@@ -50,7 +50,10 @@ class OpenSearchEngine:
 
         with errors(self.url):
             try:
-                return self.client.search(index=self.alias, body=body, search_type="dfs_query_then_fetch")
+                # statistics over all shards (an extra round trip) only where there is more than one
+                shards = len(self._routings.of(self.client, self.alias))
+                search_type = "dfs_query_then_fetch" if shards > 1 else "query_then_fetch"
+                return self.client.search(index=self.alias, body=body, search_type=search_type)
             except exceptions.NotFoundError:
                 raise IndexMissingError(f"No OpenSearch index behind '{self.alias}'. Run 'tracuu index' first.") \
                     from None

@@ -111,8 +111,12 @@ class OpenSearchVocabulary:
         return {s: max(counts[f].get(s, 0) for f in EXACT_FIELDS) for s in syllables}
 
     def word_df(self, words: Collection[str]) -> dict[str, int]:
-        counts = self._doc_freqs({"words": words})["words"]
-        return {w: counts.get(w, 0) for w in words}
+        return self.counts((), words)[1]
+
+    def counts(self, syllables: Collection[str], words: Collection[str]) -> tuple[dict[str, int], dict[str, int]]:
+        found = self._doc_freqs({**{field: syllables for field in EXACT_FIELDS}, "words": words})
+        return ({s: max(found[f].get(s, 0) for f in EXACT_FIELDS) for s in syllables},
+                {w: found["words"].get(w, 0) for w in words})
 
     def forms(self, folded: Collection[str]) -> dict[str, list[str]]:
         keys = sorted(folded)

@@ -71,6 +71,9 @@ class WhooshVocabulary:
                 self._df[s] = max(self.reader.doc_frequency(f, s) for f in EXACT_FIELDS)
         return {s: self._df.get(s, 0) for s in syllables}
 
+    def counts(self, syllables: Collection[str], words: Collection[str]) -> tuple[dict[str, int], dict[str, int]]:
+        return self.syllable_df(syllables), self.word_df(words)
+
     def word_df(self, words: Collection[str]) -> dict[str, int]:
         if self._tables is None:
             self._tables = self._word_tables()
