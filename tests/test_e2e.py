@@ -156,7 +156,7 @@ def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)  # a loaded 2-core CI machine once took over 10 s to exit
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
