@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench venv browser clean distclean opensearch opensearch-build
+.PHONY: demo test lint bench venv system-packages clean distclean opensearch opensearch-build
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,9 +14,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Debian's chromium for the browser tests; best effort (they skip with a reason without it).
-browser:
-	@bash scripts/ensure-chromium
+# Debian programs the tests use (chromium, antiword, catdoc, pdftoppm, Tesseract with Vietnamese, LibreOffice
+# Writer, DejaVu fonts); best effort: tests whose program is missing skip with a reason.
+system-packages:
+	@bash scripts/ensure-debian-packages
 
 demo: $(STAMP)
 	$(BIN)/tracuu demo
@@ -31,7 +32,7 @@ opensearch-build:
 	@if command -v java >/dev/null && command -v mvn >/dev/null; then bash scripts/opensearch/run --build; \
 	else echo "opensearch-build: no java or mvn on PATH; the OpenSearch tests will skip"; fi
 
-test: $(STAMP) browser opensearch-build
+test: $(STAMP) system-packages opensearch-build
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -ra
 

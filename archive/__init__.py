@@ -5,19 +5,22 @@ it) and the web app reads article pages from it. It imports nothing else of trac
 """
 
 from archive.db import (
+    PAGE_BREAK,
     VIETNAM_TZ,
     Archive,
     ArchiveError,
     Article,
     FetchInfo,
     ImportStats,
+    attachment_pages,
     export_archive,
     import_archive,
+    normalize_attachment,
     normalize_published,
     now_iso,
 )
 
 __all__ = [
-    "VIETNAM_TZ", "Archive", "ArchiveError", "Article", "FetchInfo", "ImportStats", "export_archive",
-    "import_archive", "normalize_published", "now_iso",
+    "PAGE_BREAK", "VIETNAM_TZ", "Archive", "ArchiveError", "Article", "FetchInfo", "ImportStats", "attachment_pages",
+    "export_archive", "import_archive", "normalize_attachment", "normalize_published", "now_iso",
 ]

@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS articles (
     department    TEXT,
     category      TEXT,
     body          TEXT NOT NULL,
-    attachments   TEXT NOT NULL DEFAULT '[]',  -- JSON list of {"url", "title"}
+    attachments   TEXT NOT NULL DEFAULT '[]',  -- JSON list of attachment entries (ATTACHMENT_KEYS)
     extra         TEXT NOT NULL DEFAULT '{}',  -- JSON object: other import keys, raw department line...
     content_hash  TEXT NOT NULL,   -- what the indexer compares to find changed articles
     first_seen    TEXT NOT NULL,
@@ -42,6 +42,14 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 _COLUMNS = ("id", "url", "site", "title", "published", "department", "category", "body", "attachments", "extra")
+
+# An attachment entry: the link ("url", "title") and, once fetched and read, what the file held. "text" is the
+# extracted text, pages separated by form feeds ("\f", as pdftotext writes them), so export and import keep page
+# numbers; "method" says how it was read (text-layer, ocr, converter, spreadsheet, import); "ocr_pending" lists
+# the pages (from 1) still to read by OCR. Other keys are kept as they come.
+ATTACHMENT_KEYS = {"url": str, "title": str, "type": str, "size": int, "hash": str, "text": str, "method": str,
+                   "pages": int, "error": str, "ocr_pending": list}
+PAGE_BREAK = "\f"
 _KNOWN_KEYS = {"id", "url", "site", "title", "published", "department", "category", "body", "attachments"}
 
 
@@ -93,7 +101,7 @@ class Article:
     department: str | None = None
     category: str | None = None
     site: str | None = None
-    attachments: list[dict[str, str]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -145,14 +153,7 @@ class Article:
         attachments = record.get("attachments") or []
         if not isinstance(attachments, list):
             raise ArchiveError("'attachments' must be a list")
-        norm_att = []
-        for att in attachments:
-            if isinstance(att, str):
-                norm_att.append({"url": att, "title": ""})
-            elif isinstance(att, dict) and isinstance(att.get("url"), str):
-                norm_att.append({"url": att["url"], "title": nfc(str(att.get("title") or "")) or ""})
-            else:
-                raise ArchiveError("each attachment must be a URL or an object with 'url'")
+        norm_att = [normalize_attachment(att) for att in attachments]
         try:
             published = normalize_published(record.get("published"))
         except (ValueError, TypeError) as exc:
@@ -163,6 +164,31 @@ class Article:
             published=published, department=record.get("department"), category=record.get("category"),
             site=record.get("site"), attachments=norm_att, extra=extra,
         )
+
+
+def normalize_attachment(att: Any) -> dict[str, Any]:
+    """One attachment of an import line: a URL, or an object with "url" and any of ATTACHMENT_KEYS (checked
+    for type; text NFC). Raises ArchiveError naming what is wrong."""
+    if isinstance(att, str):
+        return {"url": att, "title": ""}
+    if not isinstance(att, dict) or not isinstance(att.get("url"), str):
+        raise ArchiveError("each attachment must be a URL or an object with 'url'")
+    out = {key: value for key, value in att.items() if value is not None}
+    out["title"] = nfc(str(att.get("title") or "")) or ""
+    for key, kind in ATTACHMENT_KEYS.items():
+        value = out.get(key)
+        if value is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+            raise ArchiveError(f"attachment '{key}' must be {kind.__name__}, got {type(value).__name__}")
+    if "text" in out:
+        out["text"] = nfc(out["text"])
+        out.setdefault("method", "import")
+    return out
+
+
+def attachment_pages(att: dict[str, Any]) -> list[str]:
+    """The text of an attachment page by page (page 1 first); empty when nothing was read."""
+    text = att.get("text") or ""
+    return text.split(PAGE_BREAK) if text else []
 
 
 @dataclass

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from archive import Archive, ArchiveError, Article, export_archive, import_archive
+from archive import Archive, ArchiveError, Article, attachment_pages, export_archive, import_archive
 
 
 def test_upsert_reports_new_updated_unchanged(tmp_path: Path) -> None:
@@ -67,3 +68,41 @@ def test_from_record_rejects_wrong_types() -> None:
         Article.from_record({"url": "u", "body": "b", "title": 5})
     with pytest.raises(ArchiveError, match="attachments"):
         Article.from_record({"url": "u", "body": "b", "attachments": "x"})
+
+
+def test_attachments_carry_their_metadata_and_text_page_by_page(tmp_path: Path) -> None:
+    """The import format's attachments may hold what was read from the file; export gives it back, page
+    breaks included, and a file read again with other text changes the article's content hash."""
+    decomposed = unicodedata.normalize("NFD", "Quyết định 1234/QĐ-UBND về hội nghị")
+    record = {"id": "a1", "url": "http://sct.example/a1", "title": "Thông báo", "body": "Xem tệp đính kèm.",
+              "attachments": ["http://sct.example/files/ds.xlsx",
+                              {"url": "http://sct.example/files/qd.pdf", "title": "QĐ 1234", "type": "pdf",
+                               "size": 48213, "hash": "ab" * 32, "pages": 2, "ocr_pending": [2],
+                               "text": f"{decomposed}\fTrang hai", "note": "kept as it came"}]}
+    lines = [json.dumps(record, ensure_ascii=False)]
+    with Archive(tmp_path / "a.sqlite3") as archive:
+        assert import_archive(archive, lines).new == 1
+        (plain, pdf) = archive.get("a1").attachments
+        assert plain == {"url": "http://sct.example/files/ds.xlsx", "title": ""}
+        assert attachment_pages(pdf) == ["Quyết định 1234/QĐ-UBND về hội nghị", "Trang hai"]
+        assert pdf["method"] == "import" and pdf["ocr_pending"] == [2] and pdf["note"] == "kept as it came"
+        exported = [json.loads(line) for line in export_archive(archive)]
+    assert exported[0]["attachments"][1]["text"] == "Quyết định 1234/QĐ-UBND về hội nghị\fTrang hai"
+    with Archive(tmp_path / "b.sqlite3") as again:
+        import_archive(again, [json.dumps(exported[0], ensure_ascii=False)])
+        assert again.get("a1") == Article.from_record(exported[0])
+        before = again.hashes()["a1"]
+        read = dict(pdf, text=pdf["text"] + " và kết luận", ocr_pending=[])
+        assert again.upsert(replace(again.get("a1"), attachments=[plain, read])) == "updated"
+        assert again.hashes()["a1"] != before
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"url": "http://x/f.pdf", "size": "48 KB"}, "'size' must be int"),
+    ({"url": "http://x/f.pdf", "size": True}, "'size' must be int"),
+    ({"url": "http://x/f.pdf", "text": ["trang 1"]}, "'text' must be str"),
+    ({"title": "no url"}, "object with 'url'"),
+])
+def test_a_malformed_attachment_is_refused_by_name(bad: dict[str, object], message: str) -> None:
+    with pytest.raises(ArchiveError, match=message):
+        Article.from_record({"id": "a", "body": "x", "attachments": [bad]})

@@ -1,8 +1,8 @@
 """The layout tells the design: imports point upstream only, and no module imports itself back.
 
 crawl → archive ← indexer (analysis ← engine ← whoosh_engine, with its writer and reader apart) ← webapp,
-and tracuu/ (the CLI) above them all. Imports inside functions count too: a late import is still a
-dependency.
+and tracuu/ (the CLI) above them all; attachments/ (the text of attached files) imports nothing of ours.
+Imports inside functions count too: a late import is still a dependency.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("archive", "crawl", "indexer", "webapp", "tracuu")
+PACKAGES = ("archive", "attachments", "crawl", "indexer", "webapp", "tracuu")
 
 # module prefix → the prefixes it may import (besides itself); the most specific prefix applies
 INDEXER_BASE = ("archive", "indexer.errors", "indexer.locking", "indexer.analysis", "indexer.engine")
 WHOOSH_FORMAT = tuple(f"indexer.whoosh_engine.{m}" for m in ("schema", "store", "worddf", "positionkeys"))
 ALLOWED: dict[str, tuple[str, ...]] = {
     "archive": (),
+    "attachments": (),
     "crawl": ("archive",),
     "indexer": (),
     "indexer.errors": (),
