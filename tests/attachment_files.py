@@ -9,7 +9,6 @@ and xlwt are test-only dependencies.
 
 from __future__ import annotations
 
-import glob
 import io
 import os
 import random
@@ -26,6 +25,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+from tests import scans
 
 TITLE = ("Quyết định số 1234/QĐ-UBND về việc phê duyệt kế hoạch tổ chức hội nghị tổng kết phong trào thi đua "
          "năm 2018")
@@ -52,20 +53,8 @@ FONT_NAME = "DejaVuSans"
 
 
 def font_path() -> Path | None:
-    """DejaVu Sans, which has every Vietnamese glyph: Debian's path first, then fontconfig, then any copy."""
-    known = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    if known.is_file():
-        return known
-    if shutil.which("fc-match"):
-        found = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans:style=Book"], capture_output=True,
-                               text=True, check=False).stdout.strip()
-        if found.endswith("DejaVuSans.ttf") and Path(found).is_file():
-            return Path(found)
-    for pattern in ("/usr/share/fonts/**/DejaVuSans.ttf", "/usr/local/share/fonts/**/DejaVuSans.ttf"):
-        matches = sorted(glob.glob(pattern, recursive=True))
-        if matches:
-            return Path(matches[0])
-    return None
+    """DejaVu Sans, which has every Vietnamese glyph (found as the scan generator finds its fonts)."""
+    return scans.font_path("sans")
 
 
 def _register_font() -> None:

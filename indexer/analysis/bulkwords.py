@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from indexer.analysis.segcache import SegmentCache
-from indexer.analysis.text import analyze, words
+from indexer.analysis.text import AnalyzedText, analyze, words
 
 BATCH = 500          # articles looked up in the cache at once
 PARALLEL_MIN = 200   # missing articles in a batch worth starting worker processes for (start-up ~1 s)
@@ -24,17 +24,24 @@ CHUNK = 20           # articles per task sent to a worker
 Item = tuple[str, str, str]  # content hash, title, body
 
 
+def joined_words(title: AnalyzedText, body: AnalyzedText) -> str:
+    """An analysed article's segmented words as the cache keeps them, the title's then the body's: one format
+    for every back end, so each reuses what another segmented."""
+    return f"{title.words} {body.words}".strip()
+
+
 def article_words(title: str, body: str) -> str:
-    """One article's segmented words, as the cache keeps them: the title's, then the body's."""
-    return f"{analyze(title).words} {analyze(body).words}".strip()
+    """One article's segmented words, as the cache keeps them."""
+    return joined_words(analyze(title), analyze(body))
 
 
 def _segment(item: Item) -> str:
     return article_words(item[1], item[2])
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL a worker when the job that started it dies, so a killed job leaves no orphans."""
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the job that started it dies, so a killed job leaves no orphans
+    (holding locks and memory). Elsewhere a no-op."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -53,7 +60,7 @@ class _Pool:
             return [_segment(item) for item in items]
         if self._pool is None:
             words("Hà Nội")  # load the model once, before forking
-            self._pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_die_with_parent)
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=die_with_parent)
         return list(self._pool.imap(_segment, items, chunksize=CHUNK))
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from archive import Article
+from indexer.analysis.bulkwords import joined_words
 from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import analyze
 from indexer.engine.base import IndexStats
@@ -23,7 +24,7 @@ def article_tokens(title: str, body: str, words: str | None = None) -> dict[str,
     """
     segment = words is None
     t, b = analyze(title, segment=segment), analyze(body, segment=segment)
-    return {**token_fields(t, b), WORDS: f"{t.words} {b.words}".strip() if words is None else words}
+    return {**token_fields(t, b), WORDS: joined_words(t, b) if words is None else words}
 
 
 def document(article: Article, content_hash: str, tokens: dict[str, str]) -> dict[str, object]:

@@ -8,13 +8,11 @@ multisegment=True, without its one-second wait that silently drops a slow worker
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import multiprocessing
 import os
 import queue
-import signal
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import Article
+from indexer.analysis.bulkwords import die_with_parent
 from indexer.analysis.segcache import SegmentCache
 from indexer.whoosh_engine.writer.documents import prepare
 from indexer.whoosh_engine.writer.segwriter import FastSegmentWriter
@@ -37,19 +36,6 @@ WORKER_LIMIT_MB = 112  # postings buffered per worker before they spill to disk 
 
 class WorkerError(Exception):
     """A worker process failed or died; the message names the cause."""
-
-
-def die_with_parent() -> None:
-    """Ask Linux to SIGKILL this worker when its parent dies, so a killed job leaves no orphans.
-
-    Orphans would keep the inherited Whoosh write lock and memory. Elsewhere a no-op: workers also
-    notice the parent is gone when they next wait for a job.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 @dataclass
