@@ -94,10 +94,9 @@ class OpenSearchVocabulary:
         out: dict[str, dict[str, int]] = {field: {} for field in field_terms}
         if not doc:
             return out
-        index = self.alias
         for routing in self._routings.of(self.client, self.alias):
             params = {"routing": routing} if routing is not None else {}
-            found = self.client.termvectors(index=index, body={
+            found = self.client.termvectors(index=self.alias, body={
                 "doc": doc, "fields": list(doc), "term_statistics": True, "field_statistics": False,
                 "positions": False, "offsets": False, "payloads": False}, **params)
             for field, vector in found.get("term_vectors", {}).items():
