@@ -19,8 +19,10 @@ from archive.db import (
     normalize_published,
     now_iso,
 )
+from archive.files import FileStore, content_hash
 
 __all__ = [
-    "PAGE_BREAK", "VIETNAM_TZ", "Archive", "ArchiveError", "Article", "FetchInfo", "ImportStats", "attachment_pages",
-    "export_archive", "import_archive", "normalize_attachment", "normalize_published", "now_iso",
+    "PAGE_BREAK", "VIETNAM_TZ", "Archive", "ArchiveError", "Article", "FetchInfo", "FileStore", "ImportStats",
+    "attachment_pages", "content_hash", "export_archive", "import_archive", "normalize_attachment",
+    "normalize_published", "now_iso",
 ]

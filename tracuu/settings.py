@@ -38,6 +38,12 @@ class Settings:
     crawl_delay: float = _setting(1.0, "Minimum seconds between two requests to one host (profiles may lengthen it).")
     crawl_timeout: float = _setting(20.0, "Seconds before a request is abandoned (then retried).")
     crawl_max_bytes: int = _setting(5_000_000, "Largest response the crawler reads, in bytes.")
+    attachment_max_bytes: int = _setting(
+        20_000_000, "Largest attached file (PDF, DOC, XLS...) the crawler downloads and reads (0: attachments are "
+        "not downloaded).")
+    ocr_seconds: float = _setting(
+        300.0, "Seconds 'tracuu index' spends reading scanned pages by OCR before indexing "
+        "(0: leave it to 'tracuu ocr').")
     crawl_max_pages: int = _setting(0, "Stop a site after this many list pages (0: no limit).")
     index_workers: int = _setting(0, "Processes that segment text while indexing (0: one per core).")
     per_page: int = _setting(10, "Results per page in the web app.")
@@ -63,6 +69,10 @@ class Settings:
     @property
     def archive_path(self) -> Path:
         return self.engine.archive_path
+
+    @property
+    def files_path(self) -> Path:
+        return self.engine.files_path
 
 
 def _convert(name: str, raw: Any, kind: type) -> Any:

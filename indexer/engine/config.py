@@ -46,6 +46,11 @@ class EngineConfig:
         return Path(self.data_dir) / "index"
 
     @property
+    def files_path(self) -> Path:
+        """Attached files by content hash (archive.FileStore): the web app serves archived copies from it."""
+        return Path(self.data_dir) / "files"
+
+    @property
     def cache_path(self) -> Path:
         """Segmentations by content hash: any back end reuses them, so a rebuild segments nothing again."""
         return Path(self.data_dir) / "segments.sqlite3"
