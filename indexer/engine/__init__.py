@@ -4,6 +4,7 @@ Nothing here knows an index format. The web app and the CLI build a `SearchReque
 `SearchResponse` from whichever engine `indexer.backend` opened, and render it.
 """
 
+from indexer.engine.attachment_hits import AttachmentMatch, attachment_matches, file_name
 from indexer.engine.base import IndexStats, Progress, SearchEngine
 from indexer.engine.request import FACETS, MAX_PAGE, MAX_PER_PAGE, InvalidParameter, SearchRequest
 from indexer.engine.response import FacetValue, SearchHit, SearchResponse
@@ -11,7 +12,8 @@ from indexer.engine.snippets import make_snippet, mark_query, mark_text, query_t
 from indexer.errors import IndexerError, IndexFormatError, IndexLockedError, IndexMissingError
 
 __all__ = [
-    "FACETS", "MAX_PAGE", "MAX_PER_PAGE", "FacetValue", "IndexFormatError", "IndexLockedError",
+    "FACETS", "MAX_PAGE", "MAX_PER_PAGE", "AttachmentMatch", "FacetValue", "IndexFormatError", "IndexLockedError",
     "IndexMissingError", "IndexStats", "IndexerError", "InvalidParameter", "Progress", "SearchEngine",
-    "SearchHit", "SearchRequest", "SearchResponse", "make_snippet", "mark_query", "mark_text", "query_terms",
+    "SearchHit", "SearchRequest", "SearchResponse", "attachment_matches", "file_name", "make_snippet", "mark_query",
+    "mark_text", "query_terms",
 ]

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from archive import Article
+from indexer.engine.attachment_hits import AttachmentMatch, attachment_matches
 from indexer.engine.snippets import make_snippet, mark_text
 
 
@@ -22,6 +23,7 @@ class SearchHit:
     snippet: str
     score: float
     title_html: str = ""
+    attachment_matches: list[AttachmentMatch] = field(default_factory=list)
 
 
 @dataclass
@@ -64,14 +66,17 @@ def make_hit(stored: Mapping[str, Any], score: float | None, article: Article | 
     title marked and a snippet cut from the archived `article`; without, a bare link (related articles)."""
     title = stored.get("title") or ""
     snippet = title_html = ""
+    matches: list[AttachmentMatch] = []
     if terms is not None:
         body = article.body if article else ""
         title = title or headline(body)
         snippet, title_html = make_snippet(body, terms), mark_text(title, terms)
+        matches = attachment_matches(article, terms)
     return SearchHit(id=stored["id"], url=stored.get("url") or "", title=title,
                      published=stored.get("published") or None, department=stored.get("department"),
                      category=stored.get("category"), site=stored.get("site"), snippet=snippet,
-                     score=round(float(score or 0.0), 4), title_html=title_html)
+                     score=round(float(score or 0.0), 4), title_html=title_html,
+                     attachment_matches=matches)
 
 
 def ordered_facets(counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[FacetValue]]:
