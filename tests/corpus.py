@@ -76,3 +76,27 @@ RANKING_ARTICLES = [
     # a typo the archive can correct from its own words
     _r(8, "Phong trào thi đua yêu nước", "Phát động phong trào thi đua yêu nước năm 2021 trong toàn cơ quan."),
 ]
+
+
+def _f(n: int, title: str, body: str, files: list[tuple[str, str, list[str]]],
+       published: str = "2020-06-01") -> Article:
+    """An article whose attached files (url's name, type, text per page) were fetched and read."""
+    attachments = [{"url": f"http://sct.test/uploads/{name}", "title": name, "type": kind, "text": "\f".join(pages),
+                    "pages": len(pages), "method": "text-layer", "size": 1000, "hash": f"{n:064x}"}
+                   for name, kind, pages in files]
+    return Article(id=f"f{n}", url=f"http://sct.test/tin/f{n}.html", title=title, body=body, published=published,
+                   department="Văn phòng", category="Văn bản", site="sct", attachments=attachments)
+
+
+# Posts that are covers for their files: words found only in an attachment, on a given page.
+ATTACHMENT_ARTICLES = [
+    _f(1, "Quyết định phê duyệt danh sách", "Xem quyết định trong tệp đính kèm.",
+       [("QD-1234-UBND.pdf", "pdf", ["Căn cứ Luật Tổ chức chính quyền địa phương.",
+                                      "Phê duyệt danh sách hộ nghèo xã Quỳnh Lưu được hỗ trợ xây nhà chống lũ.",
+                                      "Nơi nhận: như trên."])]),
+    _f(2, "Kế hoạch năm 2020", "Kế hoạch chi tiết trong tệp đính kèm.",
+       [("Ke-hoach.docx", "docx", ["Tổ chức tập huấn ứng dụng máy gặt đập liên hợp cho nông dân."]),
+        ("Ket-qua.xlsx", "xlsx", ["STT | Họ và tên | Điểm", "1 | Nguyễn Thị Hồng Nhung | 9,5"])]),
+    # the same rare words in a post's body: it must rank above the post that has them only in a file
+    _f(3, "Tập huấn máy gặt đập liên hợp", "Nông dân được tập huấn sử dụng máy gặt đập liên hợp.", []),
+]

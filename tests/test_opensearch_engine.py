@@ -27,7 +27,7 @@ from indexer.analysis.text import codes, fold, syllables
 from indexer.backend import EngineConfig, open_search, update_index
 from indexer.engine import IndexerError, SearchRequest
 from indexer.engine.query import parse_query
-from tests.corpus import ARTICLES
+from tests.corpus import ARTICLES, ATTACHMENT_ARTICLES
 from tracuu.cli import cli
 
 SHARED_ARTICLES = 400
@@ -35,7 +35,7 @@ SHARED_ARTICLES = 400
 
 def corpus(shared: Path | None) -> list[Article]:
     """Our own articles, plus real ones from ../shared when it is there."""
-    out = list(ARTICLES)
+    out = ARTICLES + ATTACHMENT_ARTICLES
     path = shared / "corpus" / "articles.jsonl" if shared else None
     if path and path.is_file():
         with path.open(encoding="utf-8") as f:
@@ -184,6 +184,17 @@ def test_both_back_ends_match_the_same_documents(both: tuple[Any, Any, list[Arti
         compared += 1
     assert compared >= 100, compared
     assert suggested >= 5, suggested  # the misspelt queries are corrected, alike
+
+
+@pytest.mark.parametrize(("q", "extra"), [("hộ nghèo Quỳnh Lưu", {}), ("may gat dap lien hop", {}),
+                                          ('"nhà chống lũ"', {}), ("danh sách -Quỳnh", {}), ("", {"filetype": "any"}),
+                                          ("kế hoạch", {"filetype": "docx"})])
+def test_attached_files_are_searched_alike(both: tuple[Any, Any, list[Article]], q: str,
+                                           extra: dict[str, Any]) -> None:
+    whoosh, opensearch, _ = both
+    w, o = (engine.search(SearchRequest(q=q, per_page=20, **extra)) for engine in (whoosh, opensearch))
+    assert [h.id for h in o.results] == [h.id for h in w.results] and w.results
+    assert [h.attachment_matches for h in o.results] == [h.attachment_matches for h in w.results]
 
 
 def test_pages_snippets_and_newest_first(both: tuple[Any, Any, list[Article]]) -> None:

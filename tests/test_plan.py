@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from indexer.engine.plan import (
+    ATTACHMENT_BOOST,
     CODE_BOOST,
     TITLE_BOOST,
     AllOf,
@@ -30,14 +31,15 @@ def optional_terms(node: object) -> set[tuple[str, str]]:
     return {(p.field, p.text) for p in node.optional.parts if isinstance(p, Term)}
 
 
-def test_each_word_is_required_folded_in_title_or_body() -> None:
+def test_each_word_is_required_folded_in_title_body_or_attachments() -> None:
     plan = plan_query(parse_query("Hội nghị"))
     assert required(plan) == AllOf((
-        AnyOf((Term("title_f", "hoi", TITLE_BOOST), Term("body_f", "hoi"))),
-        AnyOf((Term("title_f", "nghi", TITLE_BOOST), Term("body_f", "nghi"))),
+        AnyOf((Term("title_f", "hoi", TITLE_BOOST), Term("body_f", "hoi"), Term("att_f", "hoi", ATTACHMENT_BOOST))),
+        AnyOf((Term("title_f", "nghi", TITLE_BOOST), Term("body_f", "nghi"), Term("att_f", "nghi", ATTACHMENT_BOOST))),
     ))
-    # the exact syllables as typed only rank, in both fields
-    assert {("title_s", "hội"), ("body_s", "hội"), ("title_s", "nghị"), ("body_s", "nghị")} <= optional_terms(plan)
+    # the exact syllables as typed only rank, in every field
+    assert {("title_s", "hội"), ("body_s", "hội"), ("att_s", "hội"), ("title_s", "nghị"), ("body_s", "nghị"),
+            ("att_s", "nghị")} <= optional_terms(plan)
     assert any(isinstance(p, Phrase) and p.words == ("hoi", "nghi") for p in plan.optional.parts)
 
 
@@ -62,12 +64,15 @@ def test_title_only_phrases_and_codes() -> None:
 def test_an_excluded_word_with_marks_excludes_exactly_that_word() -> None:
     plain = plan_query(parse_query("hội -khen"))
     assert isinstance(plain, Without)
-    assert plain.excluded == AnyOf((AnyOf((Term("title_f", "khen", TITLE_BOOST), Term("body_f", "khen"))),))
+    assert plain.excluded == AnyOf((AnyOf((Term("title_f", "khen", TITLE_BOOST), Term("body_f", "khen"),
+                                           Term("att_f", "khen", ATTACHMENT_BOOST))),))
     exact = plan_query(parse_query("hội -hòa"))
-    assert exact.excluded == AnyOf((AnyOf((Term("title_s", "hòa"), Term("body_s", "hòa"))),))
+    assert exact.excluded == AnyOf((AnyOf((Term("title_s", "hòa"), Term("body_s", "hòa"), Term("att_s", "hòa"))),))
 
 
 def test_filters_are_required_facet_terms_and_a_date_range() -> None:
     assert plan_filter(SearchRequest()) is None
     plan = plan_filter(SearchRequest(year="2019", department="Văn phòng", date_from=date(2019, 1, 2)))
     assert plan == AllOf((Term("year", "2019"), Term("department", "Văn phòng"), DateRange(201901020000, None)))
+    with_files = plan_filter(SearchRequest(year="2019", filetype="pdf"))
+    assert with_files == AllOf((Term("year", "2019"), Term("filetype", "pdf")))

@@ -210,7 +210,8 @@ def test_api_shape(client: FlaskClient) -> None:
     assert data["query"] == "hoi nghi" and data["page"] == 1 and data["per_page"] == 2
     assert len(data["results"]) == 2 and data["total"] > 2
     assert set(data["results"][0]) == {"id", "url", "title", "published", "department", "category", "site",
-                                       "snippet", "score"}
+                                       "snippet", "score", "attachment_matches"}
+    assert data["results"][0]["attachment_matches"] == []
     assert set(data["facets"]) == {"year", "department", "category", "site"}
     assert data["facets"]["year"] == [{"value": "2021", "count": data["total"]}]
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from html import unescape
 from xml.etree import ElementTree as ET
 
-from indexer.engine import SearchRequest, SearchResponse
+from indexer.engine import FILETYPES, SearchRequest, SearchResponse
 from webapp.filters import safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -43,7 +43,8 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 def feed_title(request: SearchRequest) -> str:
     title = f"tracuu: {request.q.strip()}" if request.q.strip() else "tracuu: bài mới"
     if request.filters():
-        title += " (" + ", ".join(request.filters().values()) + ")"
+        title += " (" + ", ".join(FILETYPES.get(v, v) if k == "filetype" else v
+                                  for k, v in request.filters().items()) + ")"
     return title
 
 

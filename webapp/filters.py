@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, request, url_for
 
 # The search's query parameters, in the order they appear in URLs (bookmarkable and shareable).
-PARAMS = ("q", "year", "department", "category", "site", "from", "to", "sort", "per_page")
+PARAMS = ("q", "year", "department", "category", "site", "filetype", "from", "to", "sort", "per_page")
 
 
 def vn_date(published: str | None) -> str:

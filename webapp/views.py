@@ -11,6 +11,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from indexer.engine import (
+    FILETYPES,
     MAX_PAGE,
     IndexerError,
     IndexMissingError,
@@ -25,7 +26,8 @@ from webapp.filters import PARAMS, search_params
 
 bp = Blueprint("views", __name__)
 
-FACET_LABELS = {"year": "Năm", "department": "Đơn vị", "category": "Chuyên mục", "site": "Trang nguồn"}
+FACET_LABELS = {"year": "Năm", "department": "Đơn vị", "category": "Chuyên mục", "site": "Trang nguồn",
+                "filetype": "Tệp đính kèm"}
 FACET_SHOWN = 12     # facet values listed before "Xem thêm" (the rest fold into <details>)
 HOME_NEWEST = 8      # newest posts on the home page: what people come back for
 HOME_TTL = 60.0      # seconds the home page's newest posts and counts are reused (a full-index count)
@@ -78,7 +80,7 @@ def search() -> Any:
     except IndexerError as exc:
         return _error_page(503, "Chưa có chỉ mục", _unavailable(exc))
     return render_template("search.html", req=search_request, res=response, labels=FACET_LABELS,
-                           shown=FACET_SHOWN, chart=_year_chart(response), pages=_pages(response),
+                           filetypes=FILETYPES, shown=FACET_SHOWN, chart=_year_chart(response), pages=_pages(response),
                            elapsed=time.perf_counter() - started)
 
 

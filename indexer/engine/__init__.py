@@ -6,13 +6,14 @@ Nothing here knows an index format. The web app and the CLI build a `SearchReque
 
 from indexer.engine.attachment_hits import AttachmentMatch, attachment_matches, file_name
 from indexer.engine.base import IndexStats, Progress, SearchEngine
-from indexer.engine.request import FACETS, MAX_PAGE, MAX_PER_PAGE, InvalidParameter, SearchRequest
+from indexer.engine.request import FACETS, FILETYPES, MAX_PAGE, MAX_PER_PAGE, InvalidParameter, SearchRequest
 from indexer.engine.response import FacetValue, SearchHit, SearchResponse
 from indexer.engine.snippets import make_snippet, mark_query, mark_text, query_terms
 from indexer.errors import IndexerError, IndexFormatError, IndexLockedError, IndexMissingError
 
 __all__ = [
-    "FACETS", "MAX_PAGE", "MAX_PER_PAGE", "AttachmentMatch", "FacetValue", "IndexFormatError", "IndexLockedError",
+    "FACETS", "FILETYPES", "MAX_PAGE", "MAX_PER_PAGE", "AttachmentMatch", "FacetValue", "IndexFormatError",
+    "IndexLockedError",
     "IndexMissingError", "IndexStats", "IndexerError", "InvalidParameter", "Progress", "SearchEngine",
     "SearchHit", "SearchRequest", "SearchResponse", "attachment_matches", "file_name", "make_snippet", "mark_query",
     "mark_text", "query_terms",

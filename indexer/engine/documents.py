@@ -10,8 +10,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from archive import Article
+from archive import Article, attachment_pages
 from indexer.analysis.text import AnalyzedText
+
+# Characters of an article's attachments indexed: a 300-page report is searchable through its first ~250 pages
+# (and a long spreadsheet through its first rows) without one article outweighing a thousand posts in the index.
+MAX_ATTACHED_CHARS = 1_000_000
+ANY_FILE = "any"  # the file-type token every article with an attachment has: the "có tệp đính kèm" filter
+FILE_TYPES = ("pdf", "doc", "docx", "odt", "xls", "xlsx")
 
 Hashed = tuple[Article, str]  # an article and its content hash
 
@@ -30,16 +36,54 @@ def stored_fields(article: Article, content_hash: str) -> dict[str, Any]:
             "published": article.published or "", "pubdate": pubdate_number(article.published)}
 
 
-def token_fields(title: AnalyzedText, body: AnalyzedText) -> dict[str, str]:
-    """The analysed fields: folded and exact syllables of title and body, and the document numbers of both."""
-    return {"title_f": title.folded, "title_s": title.exact, "body_f": body.folded, "body_s": body.exact,
-            "codes": f"{title.codes} {body.codes}".strip()}
+def token_fields(title: AnalyzedText, body: AnalyzedText, attached: AnalyzedText | None = None) -> dict[str, str]:
+    """The analysed fields: folded and exact syllables of title, body and attached files, and the document
+    numbers of all three."""
+    fields = {"title_f": title.folded, "title_s": title.exact, "body_f": body.folded, "body_s": body.exact,
+              "codes": f"{title.codes} {body.codes}".strip()}
+    if attached is not None and attached.exact:
+        fields.update(att_f=attached.folded, att_s=attached.exact,
+                      codes=f"{fields['codes']} {attached.codes}".strip())
+    return fields
+
+
+def attached_text(article: Article) -> str:
+    """The text of the article's attached files, page after page, the first MAX_ATTACHED_CHARS of it."""
+    parts: list[str] = []
+    left = MAX_ATTACHED_CHARS
+    for entry in article.attachments:
+        for page in attachment_pages(entry):
+            if left <= 0:
+                return "\n".join(parts)
+            parts.append(page[:left])
+            left -= len(parts[-1])
+    return "\n".join(parts)
+
+
+def file_type(entry: dict[str, Any]) -> str | None:
+    """An attachment's type: as sniffed from its bytes when fetched, else as its URL's extension says."""
+    kind = entry.get("type")
+    if isinstance(kind, str) and kind in FILE_TYPES:
+        return kind
+    path = str(entry.get("url") or "").split("?", 1)[0].split("#", 1)[0].lower()
+    extension = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    return extension if extension in FILE_TYPES else None
+
+
+def file_types(article: Article) -> str:
+    """The file-type tokens the attachment filter matches: "any" when the article has an attachment, and
+    each type it has ("any pdf xlsx")."""
+    if not article.attachments:
+        return ""
+    kinds = sorted({k for entry in article.attachments if (k := file_type(entry))})
+    return " ".join([ANY_FILE, *kinds])
 
 
 def facet_values(article: Article) -> dict[str, str]:
-    """The article's facet values; an absent one stays out of the document, and so out of the counts."""
+    """The article's facet values (and its attachments' types, a filter only); an absent one stays out of
+    the document, and so out of the counts."""
     facets = {"year": str(article.year) if article.year else None, "department": article.department,
-              "category": article.category, "site": article.site}
+              "category": article.category, "site": article.site, "filetype": file_types(article)}
     return {k: v for k, v in facets.items() if v}
 
 

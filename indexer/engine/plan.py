@@ -5,9 +5,9 @@ which only rank (exact diacritics, adjacency, codes), what an exclusion removes,
 Each back end translates the tree into its own queries (whoosh_engine/reader/queries.py), so the
 back ends match the same documents and weigh them alike.
 
-Fields are the analysed ones every back end indexes: `title_f`/`body_f` (folded syllables),
-`title_s`/`body_s` (exact syllables), `codes`, the facets (`FACETS`), `id` and `pubdate`
-(YYYYMMDDHHMM as an integer).
+Fields are the analysed ones every back end indexes: `title_f`/`body_f`/`att_f` (folded syllables of
+the title, the body and the attached files), `title_s`/`body_s`/`att_s` (exact syllables), `codes`, the
+facets (`FACETS`), `filetype`, `id` and `pubdate` (YYYYMMDDHHMM as an integer).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ EXACT_BOOST = 0.6   # an exact-diacritic syllable over a folded-only one ("hồ"
 PHRASE_BOOST = 2.0  # all the query's syllables adjacent, in order
 PAIR_BOOST = 1.0    # two neighbouring query syllables adjacent: proximity for longer queries
 CODE_BOOST = 3.0    # a document number or date typed whole
+ATTACHMENT_BOOST = 0.5  # a syllable found in an attached file over one found in the body
 
 
 @dataclass(frozen=True)
@@ -83,20 +84,22 @@ Node = Term | Phrase | AllOf | AnyOf | Ranked | Without | DateRange | Everything
 
 
 def _clause(clause: Clause) -> Node:
-    """Folded syllables (or a phrase) in the title, boosted, or in the body."""
+    """Folded syllables (or a phrase) in the title, boosted, in the body, or in an attached file, below it."""
     folded = tuple(fold(s) for s in clause.syllables)
     if clause.phrase:
         title: Node = Phrase("title_f", folded, boost=TITLE_BOOST)
         body: Node = Phrase("body_f", folded)
+        files: Node = Phrase("att_f", folded, boost=ATTACHMENT_BOOST)
     else:
         title, body = Term("title_f", folded[0], boost=TITLE_BOOST), Term("body_f", folded[0])
-    return title if clause.title_only else AnyOf((title, body))
+        files = Term("att_f", folded[0], boost=ATTACHMENT_BOOST)
+    return title if clause.title_only else AnyOf((title, body, files))
 
 
 def _excluded(clause: Clause) -> Node:
     # an excluded word typed with diacritics excludes exactly that word, not its folded cousins
     if not clause.phrase and has_marks(clause.syllables[0]):
-        return AnyOf(tuple(Term(f, clause.syllables[0]) for f in ("title_s", "body_s")))
+        return AnyOf(tuple(Term(f, clause.syllables[0]) for f in ("title_s", "body_s", "att_s")))
     return _clause(clause)
 
 
@@ -107,12 +110,14 @@ def _boosts(parsed: ParsedQuery, optional_clauses: list[Clause]) -> list[Node]:
     """
     boosts: list[Node] = [_clause(c) for c in optional_clauses]
     for s in sorted({s for s in parsed.all_syllables() if has_marks(s)}):
-        boosts += [Term("title_s", s, boost=EXACT_BOOST * TITLE_BOOST), Term("body_s", s, boost=EXACT_BOOST)]
+        boosts += [Term("title_s", s, boost=EXACT_BOOST * TITLE_BOOST), Term("body_s", s, boost=EXACT_BOOST),
+                   Term("att_s", s, boost=EXACT_BOOST * ATTACHMENT_BOOST)]
     plain = [s for c in parsed.clauses[:MAX_CLAUSES] if not c.phrase for s in c.syllables]
     if len(plain) > 1:
         folded = tuple(fold(s) for s in plain)
         boosts += [Phrase("title_f", folded, boost=PHRASE_BOOST * TITLE_BOOST),
-                   Phrase("body_f", folded, boost=PHRASE_BOOST)]
+                   Phrase("body_f", folded, boost=PHRASE_BOOST),
+                   Phrase("att_f", folded, boost=PHRASE_BOOST * ATTACHMENT_BOOST)]
         if len(plain) > 2 and PAIR_BOOST:
             for pair in sorted({(a, b) for a, b in zip(folded, folded[1:], strict=False)}):
                 boosts += [Phrase("title_f", pair, boost=PAIR_BOOST * TITLE_BOOST),
@@ -143,7 +148,7 @@ def plan_query(parsed: ParsedQuery, *, match_all: bool = True) -> Node:
 
 
 def plan_filter(request: SearchRequest) -> Node | None:
-    """The request's facet values and date range, all required; None without any."""
+    """The request's facet values, file type and date range, all required; None without any."""
     parts: list[Node] = [Term(k, v) for k, v in request.filters().items()]
     if request.date_from or request.date_to:
         low = int(request.date_from.strftime("%Y%m%d0000")) if request.date_from else None

@@ -9,6 +9,10 @@ from typing import Any
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 FACETS = ("year", "department", "category", "site")  # the fields results are counted and filtered by
+# the `filetype` filter: "any" (có tệp đính kèm) or one type of attached file
+FILTERS = (*FACETS, "filetype")  # fields a search may be restricted to one value of
+FILETYPES = {"any": "có tệp đính kèm", "pdf": "PDF", "doc": "Word (.doc)", "docx": "Word (.docx)",
+             "odt": "OpenDocument (.odt)", "xls": "Excel (.xls)", "xlsx": "Excel (.xlsx)"}
 
 
 class InvalidParameter(ValueError):
@@ -28,6 +32,7 @@ class SearchRequest:
     site: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    filetype: str | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
@@ -64,15 +69,20 @@ class SearchRequest:
         year = text("year")
         if year is not None and not (year.isdigit() and len(year) == 4):
             raise InvalidParameter("year", f"Năm không hợp lệ: {year!r}. Hãy dùng 4 chữ số, ví dụ 2019.")
+        filetype = (text("filetype") or "").lower() or None
+        if filetype is not None and filetype not in FILETYPES:
+            raise InvalidParameter("filetype", f"Loại tệp không hợp lệ: {filetype!r}. Hãy dùng một trong: "
+                                               f"{', '.join(FILETYPES)}.")
         sort = text("sort") or "relevance"
         if sort not in ("relevance", "newest"):
             raise InvalidParameter("sort", "Tham số 'sort' chỉ nhận 'relevance' hoặc 'newest'.")
         return cls(
             q=str(params.get("q") or ""), year=year, department=text("department"),
-            category=text("category"), site=text("site"), date_from=day("from"), date_to=day("to"),
+            category=text("category"), site=text("site"), date_from=day("from"), date_to=day("to"), filetype=filetype,
             sort=sort, page=integer("page", 1, 1, MAX_PAGE),
             per_page=integer("per_page", 10, 1, MAX_PER_PAGE),
         )
 
     def filters(self) -> dict[str, str]:
-        return {k: v for k in FACETS if (v := getattr(self, k))}
+        """The field → value restrictions asked for: facets and the attachments' file type."""
+        return {k: v for k in FILTERS if (v := getattr(self, k))}

@@ -21,7 +21,15 @@ from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import analyze
 from indexer.engine.base import IndexStats, Progress
 from indexer.engine.config import EngineConfig
-from indexer.engine.documents import Hashed, changes, facet_values, stored_fields, token_fields, with_stored_hashes
+from indexer.engine.documents import (
+    Hashed,
+    attached_text,
+    changes,
+    facet_values,
+    stored_fields,
+    token_fields,
+    with_stored_hashes,
+)
 from indexer.locking import writer_lock
 from indexer.opensearch_engine import mapping
 from indexer.opensearch_engine.client import OpenSearchUnavailableError, connect, errors
@@ -35,7 +43,9 @@ def document(article: Article, content_hash: str, words: str) -> dict[str, Any]:
     """The index's fields of one article; `words`, its segmented words (bulkwords.article_words), are
     counted by the suggester and rank nothing."""
     title, body = analyze(article.title, segment=False), analyze(article.body, segment=False)
-    return {**stored_fields(article, content_hash), **token_fields(title, body), **facet_values(article),
+    attached = attached_text(article)
+    files = analyze(attached, segment=False) if attached else None
+    return {**stored_fields(article, content_hash), **token_fields(title, body, files), **facet_values(article),
             "words": words}
 
 

@@ -19,7 +19,8 @@ from whoosh.formats import tokens as analysed_tokens
 # 2: positions stored as packed integers (PackedPositions) instead of pickled deltas.
 # 3: no `words` field: segmented words are counted per segment beside it (worddf.py);
 #    exact syllables and codes carry weights only (Weights), no frequency values.
-SCHEMA_VERSION = 3
+# 4: attached files' text (att_f, att_s) and their types (filetype).
+SCHEMA_VERSION = 4
 
 _BIG_ENDIAN = sys.byteorder == "big"
 _UINT32 = partial(array, "I")
@@ -160,6 +161,11 @@ def build_schema() -> Schema:
         # exact (tone-normalised) syllables: an exact-diacritic match ranks above a folded one
         title_s=TokenField(analyzer=tokens, phrase=False, field_boost=2.0),
         body_s=TokenField(analyzer=tokens, phrase=False),
+        # the text of attached files (PDF, Word, Excel...): matched like the body, weighed below it
+        att_f=TokenField(analyzer=tokens, phrase=True),
+        att_s=TokenField(analyzer=tokens, phrase=False),
+        # attachments' types, "any" first: the filter "có tệp đính kèm" and by type
+        filetype=TokenField(analyzer=tokens, phrase=False),
         # (underthesea's words are no field: the suggester reads only their counts, kept beside each
         # segment by `worddf`; as a ranking boost they measured worse than phrases)
         # document numbers and dates kept whole ("15/2003/qh11")

@@ -38,7 +38,8 @@ from indexer.whoosh_engine.reader.postings import BlockIndex, leaf_matcher, post
 
 log = logging.getLogger(__name__)
 
-FOLDED = {"title_f": "title_s", "body_f": "body_s"}  # folded field → the exact field it is the fold of
+# folded field → the exact field it is the fold of
+FOLDED = {"title_f": "title_s", "body_f": "body_s", "att_f": "att_s"}
 BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 100 000 documents)
 SCORE_CACHE_BYTES = 384 << 20  # BM25F scores per term (dense arrays or sparse dicts): ~400 common terms at 100 000
 BLOCK_INDEXES = 4096           # block start tables of terms read for positions

@@ -44,7 +44,7 @@ CHEAP_FRACTION = 8  # a phrase whose words' postings total under 1/8 of the docu
 # 120 queries at 20 000 articles: capping at 256 gave the uncapped top 10 every time (at 128: 2 differed).
 MAX_EXACT = 256
 PRUNE_FROM = 5000  # candidates from which ranking tries the documents matching in a title first
-BODY_FIELDS = frozenset({"body_f", "body_s"})
+BODY_FIELDS = frozenset({"body_f", "body_s", "att_f", "att_s"})  # every field but the title's (see _title_first)
 MAXES_KEPT = 100_000  # terms whose highest score is remembered (a float each)
 
 

@@ -12,19 +12,21 @@ from indexer.analysis.bulkwords import joined_words
 from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import analyze
 from indexer.engine.base import IndexStats
-from indexer.engine.documents import Hashed, facet_values, stored_fields, token_fields
+from indexer.engine.documents import Hashed, attached_text, facet_values, stored_fields, token_fields
 from indexer.whoosh_engine.writer.segwriter import WORDS
 
 
-def article_tokens(title: str, body: str, words: str | None = None) -> dict[str, str]:
+def article_tokens(title: str, body: str, words: str | None = None, attached: str = "") -> dict[str, str]:
     """Every analysed field of one article, as FastSegmentWriter.add_document takes them: the indexed
     fields, and under WORDS its segmented words (counted for suggestions, and kept in the cache).
 
     `words`: the article's segmented words from the cache, if it has them; segmentation is skipped.
+    `attached`: the text of its attached files, indexed but not segmented (suggestions come from posts).
     """
     segment = words is None
     t, b = analyze(title, segment=segment), analyze(body, segment=segment)
-    return {**token_fields(t, b), WORDS: joined_words(t, b) if words is None else words}
+    a = analyze(attached, segment=False) if attached else None
+    return {**token_fields(t, b, a), WORDS: joined_words(t, b) if words is None else words}
 
 
 def document(article: Article, content_hash: str, tokens: dict[str, str]) -> dict[str, object]:
@@ -35,7 +37,7 @@ def document(article: Article, content_hash: str, tokens: dict[str, str]) -> dic
 def prepare(article: Article, content_hash: str, words: str | None) -> tuple[dict[str, object], str | None]:
     """One article's add_document arguments, and its segmented words when they were made now (for
     the cache); `words`: the cache's, or None to segment."""
-    tokens = article_tokens(article.title, article.body, words)
+    tokens = article_tokens(article.title, article.body, words, attached_text(article))
     return document(article, content_hash, tokens), (tokens[WORDS] if words is None else None)
 
 
