@@ -186,15 +186,17 @@ def test_both_back_ends_match_the_same_documents(both: tuple[Any, Any, list[Arti
     assert suggested >= 5, suggested  # the misspelt queries are corrected, alike
 
 
-@pytest.mark.parametrize(("q", "extra"), [("hộ nghèo Quỳnh Lưu", {}), ("may gat dap lien hop", {}),
-                                          ('"nhà chống lũ"', {}), ("danh sách -Quỳnh", {}), ("", {"filetype": "any"}),
-                                          ("kế hoạch", {"filetype": "docx"})])
-def test_attached_files_are_searched_alike(both: tuple[Any, Any, list[Article]], q: str,
-                                           extra: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("q", "extra", "in_files"), [
+    ("hộ nghèo Quỳnh Lưu", {}, True), ("may gat dap lien hop", {}, True), ('"nhà chống lũ"', {}, True),
+    ("danh sách -Quỳnh", {}, False), ("", {"filetype": "any"}, False), ("kế hoạch", {"filetype": "docx"}, False)])
+def test_attached_files_are_searched_alike(both: tuple[Any, Any, list[Article]], q: str, extra: dict[str, Any],
+                                           in_files: bool) -> None:
     whoosh, opensearch, _ = both
-    w, o = (engine.search(SearchRequest(q=q, per_page=20, **extra)) for engine in (whoosh, opensearch))
-    assert [h.id for h in o.results] == [h.id for h in w.results] and w.results
-    assert [h.attachment_matches for h in o.results] == [h.attachment_matches for h in w.results]
+    w, o = (engine.search(SearchRequest(q=q, per_page=100, **extra)) for engine in (whoosh, opensearch))
+    # the same matches, each naming the same file pages (the order of near-equal scores may differ)
+    assert o.total == w.total <= 100 and w.results
+    assert {h.id: h.attachment_matches for h in o.results} == {h.id: h.attachment_matches for h in w.results}
+    assert any(h.attachment_matches for h in w.results) == in_files
 
 
 def test_pages_snippets_and_newest_first(both: tuple[Any, Any, list[Article]]) -> None:
