@@ -7,6 +7,8 @@ Per site:
      as seen), then continue an earlier interrupted or capped walk if one is recorded;
   3. read the sitemap: an article whose <lastmod> changed since the last run is fetched again with a
      conditional GET, which is how silent edits of old posts are found.
+An article's attached files are fetched and read before it is stored (`crawl.attachments`), when a
+`FileStore` is given.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from archive import Archive
+from archive import Archive, FileStore
+from crawl.attachments import AttachmentReader
 from crawl.extract import extract_article
 from crawl.fetch import XML_TYPES, Fetcher, FetchResult
 from crawl.listing import ListItem, extract_list
@@ -33,7 +36,7 @@ MAX_SITEMAPS = 20  # nested sitemaps read per site and run
 
 @dataclass
 class CrawlEvent:
-    """One step of a crawl, for a progress line: kind is 'list', 'article', 'skip' or 'error'."""
+    """One step of a crawl, for a progress line: kind is 'list', 'article', 'attachment', 'skip' or 'error'."""
 
     site: str
     url: str
@@ -56,24 +59,35 @@ class CrawlStats:
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
     per_site: dict[str, CrawlStats] = field(default_factory=dict)
+    # attached files: read, found unchanged (304 or same hash), bad or not downloaded, refused by a rule
+    attachments_new: int = 0
+    attachments_unchanged: int = 0
+    attachments_failed: int = 0
+    attachments_skipped: int = 0
+    attachment_failures: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, other: CrawlStats) -> None:
         for name in ("new", "updated", "unchanged", "not_modified", "failed", "skipped", "requests",
-                     "list_pages"):
+                     "list_pages", "attachments_new", "attachments_unchanged", "attachments_failed",
+                     "attachments_skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures += other.failures
+        self.attachment_failures += other.attachment_failures
 
 
 def crawl_sites(profiles: list[SiteProfile], archive: Archive, *, user_agent: str, min_delay: float = 1.0,
                 timeout: float = 20.0, max_bytes: int = 5_000_000, max_pages: int | None = None,
                 progress: Callable[[CrawlEvent], None] | None = None, retries: int = 2,
                 backoff: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                sleep: Callable[[float], None] = time.sleep) -> CrawlStats:
+                sleep: Callable[[float], None] = time.sleep, files: FileStore | None = None,
+                attachment_max_bytes: int = 20_000_000) -> CrawlStats:
     """Crawl the sites one after another into the archive; returns counts for the summary.
 
     `min_delay` is the least time between two requests to one host; a profile or robots.txt may
     lengthen it. `max_pages` caps list pages per start URL (the rest is continued next run).
     `clock` and `sleep` time those waits (see `Fetcher`); the summary's seconds are always real.
+    Attached files are downloaded (up to `attachment_max_bytes` each) and kept in `files`; without
+    `files`, or with a cap of 0, articles keep plain links.
     """
     started = time.monotonic()
     total = CrawlStats()
@@ -82,7 +96,8 @@ def crawl_sites(profiles: list[SiteProfile], archive: Archive, *, user_agent: st
                  backoff=backoff, clock=clock, sleep=sleep) as fetcher:
         for profile in profiles:
             before = fetcher.requests
-            site_stats = SiteCrawl(profile, archive, state, fetcher, max_pages=max_pages, progress=progress).run()
+            site_stats = SiteCrawl(profile, archive, state, fetcher, max_pages=max_pages, progress=progress,
+                                   files=files, attachment_max_bytes=attachment_max_bytes).run()
             site_stats.requests = fetcher.requests - before
             total.add(site_stats)
             total.per_site[profile.id] = site_stats
@@ -94,7 +109,8 @@ class SiteCrawl:
     """One site's crawl: list walking, article fetching, sitemap check."""
 
     def __init__(self, profile: SiteProfile, archive: Archive, state: CrawlState, fetcher: Fetcher, *,
-                 max_pages: int | None = None, progress: Callable[[CrawlEvent], None] | None = None) -> None:
+                 max_pages: int | None = None, progress: Callable[[CrawlEvent], None] | None = None,
+                 files: FileStore | None = None, attachment_max_bytes: int = 0) -> None:
         self.profile = profile
         self.archive = archive
         self.state = state
@@ -106,6 +122,11 @@ class SiteCrawl:
         self.fetched: set[str] = set()  # article URLs requested in this run
         for host in profile.allowed_hosts:
             fetcher.set_delay(host, profile.delay)
+        self.attachments: AttachmentReader | None = None
+        if files is not None and attachment_max_bytes > 0:
+            self.attachments = AttachmentReader(
+                fetcher, state, files, site=profile.id, allowed_hosts=profile.allowed_hosts,
+                max_bytes=attachment_max_bytes, report=lambda url, outcome: self._event(url, "attachment", outcome))
 
     def run(self) -> CrawlStats:
         started = time.monotonic()
@@ -119,10 +140,22 @@ class SiteCrawl:
         if self.profile.sitemap:
             self.check_sitemaps()
         self.stats.seconds = time.monotonic() - started
+        self._count_attachments()
         s = self.stats
         log.info("%s: %d new, %d updated, %d unchanged, %d not modified, %d failed, %d skipped; %d list pages",
                  self.profile.id, s.new, s.updated, s.unchanged, s.not_modified, s.failed, s.skipped, s.list_pages)
         return self.stats
+
+    def _count_attachments(self) -> None:
+        if self.attachments is None:
+            return
+        counts = self.attachments.counts
+        s = self.stats
+        s.attachments_new, s.attachments_unchanged = counts.new, counts.unchanged
+        s.attachments_failed, s.attachments_skipped = counts.failed, counts.skipped
+        s.attachment_failures = list(counts.failures)
+        log.info("%s: attachments: %d read, %d unchanged, %d failed, %d skipped", self.profile.id, counts.new,
+                 counts.unchanged, counts.failed, counts.skipped)
 
     # -- events -------------------------------------------------------------------------------
     def _event(self, url: str, kind: str, status: str) -> None:
@@ -235,6 +268,7 @@ class SiteCrawl:
             self.archive.touch(known.id, etag=result.etag, last_modified=result.last_modified)
             self.stats.not_modified += 1
             self._event(url, "article", "304")
+            self._read_missing_attachments(known.id)
             return
         if result.skipped:
             self._skip(url, result.error or "skipped")
@@ -258,14 +292,32 @@ class SiteCrawl:
             return
         if not extracted.title and item.title:
             extracted.title = item.title
-        status = self.archive.upsert(extracted.to_article(site=self.profile.id, category=self.profile.category),
-                                     etag=result.etag, last_modified=result.last_modified)
+        article = extracted.to_article(site=self.profile.id, category=self.profile.category)
+        if self.attachments is not None and article.attachments:
+            before = self.archive.get(article.id)
+            article.attachments = self.attachments.read(article.attachments, before.attachments if before else [])
+        status = self.archive.upsert(article, etag=result.etag, last_modified=result.last_modified)
         canonical = extracted.url if extracted.url != url else None
         self.state.record_page(url, self.profile.id, "article", status, canonical=canonical)
         if canonical:
             self.met.add(canonical)
         setattr(self.stats, status, getattr(self.stats, status) + 1)
         self._event(url, "article", status)
+
+    def _read_missing_attachments(self, article_id: str) -> None:
+        """An unchanged article revisited: read the attachments an earlier crawl did not (archived before
+        attachments were read, or a download that failed), without a request for the others."""
+        if self.attachments is None:
+            return
+        article = self.archive.get(article_id)
+        if article is None or not self.attachments.has_missing(article.attachments):
+            return
+        article.attachments = self.attachments.read(article.attachments, article.attachments, only_missing=True)
+        info = self.archive.fetch_info(article_id)
+        status = self.archive.upsert(article, etag=info.etag if info else None,
+                                     last_modified=info.last_modified if info else None)
+        if status == "updated":  # counted as not modified already: the page itself did not change
+            self._event(article.url or article_id, "article", "attachments read")
 
     # -- sitemaps -----------------------------------------------------------------------------
     def sitemap_urls(self) -> list[str]:

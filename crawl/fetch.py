@@ -235,8 +235,12 @@ class Fetcher:
 
     # -- fetching -----------------------------------------------------------------------------
     def get(self, url: str, *, allowed_hosts: tuple[str, ...] | None = None, etag: str | None = None,
-            last_modified: str | None = None, accept: tuple[str, ...] | None = HTML_TYPES) -> FetchResult:
-        """Fetch one URL under every rule; conditional when etag/last_modified are given."""
+            last_modified: str | None = None, accept: tuple[str, ...] | None = HTML_TYPES,
+            max_bytes: int | None = None) -> FetchResult:
+        """Fetch one URL under every rule; conditional when etag/last_modified are given.
+
+        `max_bytes` replaces the Fetcher's cap for this call (attached files have a cap of their own).
+        """
         if allowed_hosts is not None and not host_allowed(url, allowed_hosts):
             return FetchResult(url, url, error=f"host {host_of(url)} is not in allowed_hosts", skipped=True)
         if not self.allowed(url):
@@ -247,15 +251,16 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._get(url, accept=accept, allowed_hosts=allowed_hosts, follow=True, headers=headers)
+        return self._get(url, accept=accept, allowed_hosts=allowed_hosts, follow=True, headers=headers,
+                         max_bytes=max_bytes)
 
     def _get(self, url: str, *, accept: tuple[str, ...] | None, allowed_hosts: tuple[str, ...] | None,
-             follow: bool, headers: dict[str, str] | None = None) -> FetchResult:
+             follow: bool, headers: dict[str, str] | None = None, max_bytes: int | None = None) -> FetchResult:
         """Follow redirects by hand so each hop is checked against the hosts and robots.txt."""
         current = url
         total = 0
         for _hop in range(MAX_REDIRECTS + 1):
-            result = self._attempts(current, accept=accept, headers=headers or {})
+            result = self._attempts(current, accept=accept, headers=headers or {}, max_bytes=max_bytes)
             total += result.requests
             result.url, result.requests = url, total
             if result.status not in (301, 302, 303, 307, 308) or not follow:
@@ -275,13 +280,14 @@ class Fetcher:
         result.error = f"more than {MAX_REDIRECTS} redirects"
         return result
 
-    def _attempts(self, url: str, *, accept: tuple[str, ...] | None, headers: dict[str, str]) -> FetchResult:
+    def _attempts(self, url: str, *, accept: tuple[str, ...] | None, headers: dict[str, str],
+                  max_bytes: int | None = None) -> FetchResult:
         """One logical request: retries for 5xx and timeouts, Retry-After on 429/503."""
         host = host_of(url)
         result = FetchResult(url, url)
         for attempt in range(self.retries + 1):
             self._wait_turn(host)
-            result = self._once(url, accept=accept, headers=headers)
+            result = self._once(url, accept=accept, headers=headers, max_bytes=max_bytes)
             result.requests = attempt + 1
             retry_after = _retry_after(result.headers.get("retry-after"))
             retryable = result.status in RETRY_STATUSES or result.status == 429 or (
@@ -303,7 +309,9 @@ class Fetcher:
             result.error = f"HTTP {result.status}"
         return result
 
-    def _once(self, url: str, *, accept: tuple[str, ...] | None, headers: dict[str, str]) -> FetchResult:
+    def _once(self, url: str, *, accept: tuple[str, ...] | None, headers: dict[str, str],
+              max_bytes: int | None = None) -> FetchResult:
+        cap = self.max_bytes if max_bytes is None else max_bytes
         self.requests += 1
         result = FetchResult(url, url)
         try:
@@ -320,14 +328,14 @@ class Fetcher:
                     result.error, result.skipped = f"not HTML ({mime})", True
                     return result
                 length = resp.headers.get("content-length", "")
-                if length.isdigit() and int(length) > self.max_bytes:
-                    result.error, result.skipped = f"too large ({length} bytes > {self.max_bytes})", True
+                if length.isdigit() and int(length) > cap:
+                    result.error, result.skipped = f"too large ({length} bytes > {cap})", True
                     return result
                 body = bytearray()
                 for chunk in resp.iter_bytes():
                     body += chunk
-                    if len(body) > self.max_bytes:
-                        result.error, result.skipped = f"too large (over {self.max_bytes} bytes)", True
+                    if len(body) > cap:
+                        result.error, result.skipped = f"too large (over {cap} bytes)", True
                         return result
                 result.content = bytes(body)
         except httpx.TimeoutException:
