@@ -282,6 +282,30 @@ class Archive:
         if commit:
             self.conn.commit()
 
+    def replace_attachments(self, article_id: str, attachments: list[dict[str, Any]], *,
+                            expected_hash: str) -> str | None:
+        """Store new attachment entries (pages read by OCR) and the content hash they make; returns that hash.
+
+        Unlike `upsert` it keeps etag, last_modified and last_fetched: this is no fetch, and losing them would
+        make the next crawl download the post again. None, with nothing written, when the article is gone or no
+        longer hashes to `expected_hash` (a crawl rewrote it since the caller read it).
+        """
+        self.conn.commit()  # this connection's own pending writes first: BEGIN needs no open transaction
+        self.conn.execute("BEGIN IMMEDIATE")  # the check and the write in one transaction: no crawl slips between
+        try:
+            article = self.get(article_id)
+            if article is None or article.content_hash != expected_hash:
+                self.conn.rollback()
+                return None
+            article.attachments = attachments
+            self.conn.execute("UPDATE articles SET attachments=?, content_hash=? WHERE id=?",
+                              (json.dumps(attachments, ensure_ascii=False), article.content_hash, article_id))
+            self.conn.commit()
+        except BaseException:
+            self.conn.rollback()
+            raise
+        return article.content_hash
+
     def delete(self, article_id: str) -> bool:
         cur = self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         self.conn.commit()

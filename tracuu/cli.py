@@ -144,6 +144,7 @@ def _run_index(ctx: Context, rebuild: bool) -> Any:
     from indexer.backend import update_index
 
     s = ctx.settings
+    _ocr_before_index(ctx)
     with Archive(s.archive_path) as archive, _index_progress(ctx, "Đánh chỉ mục") as progress:
         stats = update_index(archive, s.engine, rebuild=rebuild, progress=progress,
                              workers=s.index_workers or None)
@@ -168,10 +169,78 @@ def index_cmd(ctx: Context, rebuild: bool) -> None:
     _run_index(ctx, rebuild)
 
 
+# -- ocr -------------------------------------------------------------------------------------------
+def _run_ocr(ctx: Context, seconds: float | None, limit: int | None) -> Any:
+    """The OCR job with a progress bar and its summary line; OcrUnavailable and OcrBusy go to the caller."""
+    from archive import Archive, FileStore
+    from crawl.ocr_queue import run_ocr
+
+    s = ctx.settings
+    with Archive(s.archive_path) as archive, _index_progress(ctx, "Đọc bản quét (OCR)") as progress:
+        stats = run_ocr(archive, FileStore(s.files_path), s.data_dir / "ocr.sqlite3", seconds=seconds, limit=limit,
+                        progress=progress)
+    for url, page, reason in stats.failures:
+        click.echo(f"OCR failed: {url} page {page}: {reason}", err=True)
+    stopped = {"time": " (time budget used)", "limit": " (page limit reached)"}.get(stats.stopped or "", "")
+    missing = f", {stats.pages_missing} on files missing from data/files" if stats.pages_missing else ""
+    click.echo(f"OCR: {stats.pages_read} pages read, {stats.pages_cached} from cache, {stats.pages_failed} failed; "
+               f"{stats.pages_left} left{missing}{stopped}; {stats.seconds:.1f} s "
+               f"({stats.pages_per_second:.2f} pages/s).")
+    return stats
+
+
+def _ocr_before_index(ctx: Context) -> None:
+    """Read pending scans for up to `ocr_seconds` so the index gets their text; never stops the indexing."""
+    from archive import Archive
+    from attachments.ocr import available
+    from crawl.ocr_queue import OcrBusy, OcrUnavailable, pending_pages
+
+    if ctx.settings.ocr_seconds <= 0:
+        return
+    with Archive(ctx.settings.archive_path) as archive:
+        pending = pending_pages(archive)
+    if not pending:
+        return
+    problem = available()
+    if problem is not None:
+        click.echo(f"{pending} scanned pages wait for OCR, not read: {problem}", err=True)
+        return
+    try:
+        _run_ocr(ctx, ctx.settings.ocr_seconds, None)
+    except (OcrBusy, OcrUnavailable) as exc:
+        click.echo(f"OCR skipped: {exc}", err=True)
+
+
+@cli.command("ocr")
+@click.option("--seconds", type=click.FloatRange(min=0), default=None,
+              help="Stop starting new pages after this many seconds (default: until none is left).")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Read at most this many pages.")
+@pass_ctx
+def ocr_cmd(ctx: Context, seconds: float | None, limit: int | None) -> None:
+    """Read scanned attachment pages with Tesseract (Vietnamese), page by page, resumable.
+
+    Runs at low priority; stop it any time, the next run goes on where it stopped. Each page is cached in
+    data/ocr.sqlite3 by the file's hash. Then 'tracuu index' makes the text searchable.
+
+    Example: tracuu ocr --seconds 600 && tracuu index
+    """
+    from archive import Archive
+    from crawl.ocr_queue import OcrBusy, OcrUnavailable, pending_pages
+
+    with Archive(ctx.settings.archive_path) as archive:
+        if not pending_pages(archive):
+            click.echo("OCR: no scanned pages wait for OCR.")
+            return
+    try:
+        _run_ocr(ctx, seconds, limit)
+    except (OcrBusy, OcrUnavailable) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 # -- crawl -----------------------------------------------------------------------------------------
 def _crawl(ctx: Context, sites: Path | None, site_ids: tuple[str, ...],
            substitutions: dict[str, str] | None = None, min_delay: float | None = None) -> Any:
-    from archive import Archive
+    from archive import Archive, FileStore
     from crawl.crawler import crawl_sites
     from crawl.profiles import load_profiles
 
@@ -191,14 +260,18 @@ def _crawl(ctx: Context, sites: Path | None, site_ids: tuple[str, ...],
         stats = crawl_sites(profiles, archive, user_agent=s.user_agent,
                             min_delay=s.crawl_delay if min_delay is None else min_delay,
                             timeout=s.crawl_timeout, max_bytes=s.crawl_max_bytes,
-                            max_pages=s.crawl_max_pages or None, progress=progress)
+                            max_pages=s.crawl_max_pages or None, progress=progress,
+                            files=FileStore(s.files_path), attachment_max_bytes=s.attachment_max_bytes)
     if progress is not None:
         click.echo("", err=True)
     for url, reason in stats.failures:
         click.echo(f"failed: {url}: {reason}", err=True)
+    for url, reason in stats.attachment_failures:
+        click.echo(f"attachment failed: {url}: {reason}", err=True)
     click.echo(f"Crawl: {stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged, "
-               f"{stats.not_modified} not modified, {stats.failed} failed; {stats.requests} requests; "
-               f"{stats.seconds:.1f} s.")
+               f"{stats.not_modified} not modified, {stats.failed} failed; attachments: {stats.attachments_new} "
+               f"read, {stats.attachments_unchanged} unchanged, {stats.attachments_failed} failed; "
+               f"{stats.requests} requests; {stats.seconds:.1f} s.")
     return stats
 
 
@@ -300,14 +373,15 @@ def extract_cmd(ctx: Context, source: str, url: str | None, site_profile: Path |
 @click.option("--department", default=None)
 @click.option("--category", default=None)
 @click.option("--site", default=None)
+@click.option("--filetype", default=None, help="Only posts with attached files: 'any', or a type (pdf, docx, xlsx...).")
 @click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance")
 @click.option("--page", default=None, type=int)
 @click.option("--limit", default=10, type=int, show_default=True, help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the JSON API's response.")
 @pass_ctx
 def search_cmd(ctx: Context, query: tuple[str, ...], year: str | None, department: str | None,
-               category: str | None, site: str | None, sort: str, page: int | None, limit: int,
-               as_json: bool) -> None:
+               category: str | None, site: str | None, filetype: str | None, sort: str, page: int | None,
+               limit: int, as_json: bool) -> None:
     """Search the index.
 
     Example: tracuu search hoi nghi tong ket --year 2019
@@ -316,7 +390,7 @@ def search_cmd(ctx: Context, query: tuple[str, ...], year: str | None, departmen
     from indexer.engine import InvalidParameter, SearchRequest
 
     params = {"q": " ".join(query), "year": year, "department": department, "category": category,
-              "site": site, "sort": sort, "page": page, "per_page": limit}
+              "site": site, "filetype": filetype, "sort": sort, "page": page, "per_page": limit}
     try:
         request = SearchRequest.from_params(params)
     except InvalidParameter as exc:
@@ -349,6 +423,8 @@ def _print_results(response: Any) -> None:
         click.echo(f"   {meta}")
         click.echo(f"   {hit.url or hit.id}")
         click.echo(f"   {plain(hit.snippet)}")
+        for match in hit.attachment_matches:
+            click.echo(f"   Tìm thấy trong tệp đính kèm: {match.file}, trang {match.page}: {plain(match.snippet)}")
 
 
 @cli.command("serve")
