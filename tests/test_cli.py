@@ -80,7 +80,7 @@ def test_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.parametrize("command", ["crawl", "import", "export", "index", "reindex", "search", "serve", "demo",
-                                     "extract"])
+                                     "extract", "ocr"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.stdout

@@ -32,7 +32,8 @@ from tracuu.demosite import (
     DemoSite,
     slugify,
 )
-from tracuu.demosite.content import VIETNAM_TZ, vietnamese_weekday
+from tracuu.demosite.content import VIETNAM_TZ, fold_ascii, vietnamese_weekday
+from tracuu.demosite.server import ATTACHMENTS_DIR, bundled_attachment
 
 ROOT = Path(__file__).resolve().parents[1]
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -137,7 +138,7 @@ def test_articles_are_well_formed():
         assert 2018 <= a.published.year <= 2022 and a.published.tzinfo is None
         assert a.path == f"/vi/news/{a.category_slug}/{a.slug}-{a.id}.html"
         for attachment in a.attachments:
-            assert attachment["file"].endswith((".pdf", ".docx")) and attachment["title"]
+            assert attachment["file"].endswith((".pdf", ".docx", ".doc", ".xlsx")) and attachment["title"]
 
 
 def test_all_text_is_nfc():
@@ -394,18 +395,68 @@ def test_admin_exists_and_is_recorded(fresh_site):
     assert 'href="/admin/"' in fetch(fresh_site.base_url + "/").text
 
 
+def generated(path: str) -> bool:
+    """An attachment built on demand (not one of the real files in ATTACHMENTS_DIR)."""
+    return bundled_attachment(path.rsplit("/", 1)[-1]) is None
+
+
 def test_attachments_are_served_with_their_types(site):
-    pdf = next(p for a in ARTICLES for p in a.attachment_paths if p.endswith(".pdf"))
+    pdf = next(p for a in ARTICLES for p in a.attachment_paths if p.endswith(".pdf") and generated(p))
     reply = fetch(site.base_url + pdf)
     assert reply.status == 200 and reply.headers["content-type"] == "application/pdf"
     assert reply.body.startswith(b"%PDF-1.4") and reply.body.rstrip().endswith(b"%%EOF")
-    docx = next(p for a in ARTICLES for p in a.attachment_paths if p.endswith(".docx"))
+    docx = next(p for a in ARTICLES for p in a.attachment_paths if p.endswith(".docx") and generated(p))
     reply = fetch(site.base_url + docx)
     assert reply.headers["content-type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     with zipfile.ZipFile(io.BytesIO(reply.body)) as zf:
         assert "Sở Công Thương" in zf.read("word/document.xml").decode("utf-8")
     assert fetch(site.base_url + "/uploads/news/khong-co.pdf").status == 404
+
+
+# The real files scripts/make-demo-attachments writes, each with words no post has: a search for them can only
+# find the post through its attachment.
+REAL_ATTACHMENTS = {
+    "QD-1568-UBND.pdf": ("pdf", "application/pdf", "nón lá"),
+    "Giay-moi-hop-scan.pdf": ("pdf", "application/pdf", "di dời"),
+    "Ke-hoach-2020.docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           "nghề rèn"),
+    "Bao-cao-tong-ket-2020.doc": ("doc", "application/octet-stream", "nước mắm"),  # the crawler must sniff it
+    "Ket-qua-binh-chon-2019.xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                    "bạc hà"),
+}
+
+
+def test_real_attachments_are_served_as_they_are_and_are_what_their_names_say(site):
+    sniff = pytest.importorskip("attachments.sniff").sniff
+    shipped = {path.name for path in ATTACHMENTS_DIR.iterdir() if path.is_file()}
+    assert shipped == set(REAL_ATTACHMENTS)
+    assert sum((ATTACHMENTS_DIR / name).stat().st_size for name in shipped) < 400 * 1024  # kept in git
+    for name, (kind, content_type, _words) in REAL_ATTACHMENTS.items():
+        paths = [p for a in ARTICLES for p in a.attachment_paths if p.endswith("/" + name)]
+        assert len(paths) == 1, name
+        reply = fetch(site.base_url + paths[0])
+        assert reply.status == 200 and reply.headers["content-type"] == content_type, name
+        assert reply.body == (ATTACHMENTS_DIR / name).read_bytes()
+        assert sniff(reply.body) == kind, name
+
+
+def test_real_attachments_hold_words_no_post_has():
+    extract = pytest.importorskip("attachments.extract")
+    posts = fold_ascii(" ".join(a.title + " " + " ".join(a.paragraphs) + " " + " ".join(t["title"] for t in
+                                a.attachments) for a in ARTICLES)).lower()
+    for name, (_kind, _type, words) in REAL_ATTACHMENTS.items():
+        assert fold_ascii(words) not in posts, name
+        read = extract.extract((ATTACHMENTS_DIR / name).read_bytes())
+        if name.endswith(".doc") and read.error and read.error.startswith("no converter"):
+            continue  # antiword, catdoc or LibreOffice reads it where installed
+        if "scan" in name:
+            assert read.scanned_pages == [1] and words not in " ".join(read.text.split())  # only OCR can read it
+            continue
+        assert read.error is None and words in " ".join(read.text.split()).lower(), (name, read.error)
+    decision = extract.extract((ATTACHMENTS_DIR / "QD-1568-UBND.pdf").read_bytes())
+    assert decision.page_count == 3 and ["nón lá" in " ".join(p.split()) for p in decision.pages] == [
+        False, True, False]
 
 
 def test_unknown_paths_are_404_pages_and_posts_are_refused(site):

@@ -21,7 +21,7 @@ WHOOSH_FORMAT = tuple(f"indexer.whoosh_engine.{m}" for m in ("schema", "store", 
 ALLOWED: dict[str, tuple[str, ...]] = {
     "archive": (),
     "attachments": (),
-    "crawl": ("archive",),
+    "crawl": ("archive", "attachments"),
     "indexer": (),
     "indexer.errors": (),
     "indexer.locking": ("indexer.errors",),
@@ -34,7 +34,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "indexer.opensearch_engine": INDEXER_BASE,
     "indexer.backend": (*INDEXER_BASE, "indexer.whoosh_engine", "indexer.opensearch_engine"),
     "indexer.schema": ("indexer.whoosh_engine.schema",),
-    "webapp": ("indexer.backend", "indexer.engine"),  # indexer.engine re-exports the errors
+    # indexer.engine re-exports the errors; archive.FileStore and attachments.sniff serve archived copies
+    "webapp": ("indexer.backend", "indexer.engine", "archive", "attachments"),
     "tracuu": PACKAGES,
 }
 

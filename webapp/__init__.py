@@ -11,7 +11,8 @@ def create_app(config: EngineConfig, *, per_page: int = 10) -> Flask:
     """The web app over the back end `config` names. One engine per process: it follows new index
     commits by itself."""
     app = Flask(__name__)
-    app.config.update(TRACUU_PER_PAGE=per_page, JSON_AS_ASCII=False)
+    # TRACUU_FILES: the attached files' store (archive.FileStore), whose copies article pages link to
+    app.config.update(TRACUU_PER_PAGE=per_page, TRACUU_FILES=str(config.files_path), JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keys in the documented order
     app.extensions["tracuu_index"] = open_search(config)

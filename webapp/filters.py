@@ -23,6 +23,17 @@ def vn_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def vn_size(size: int) -> str:
+    """1258291 → '1,2 MB': a file size as Vietnamese writes decimals (comma), one decimal below ten."""
+    if size < 1024:
+        return f"{size} byte"
+    value, unit = size / 1024, "KB"
+    if value >= 1024:
+        value, unit = value / 1024, "MB"
+    text = f"{value:.1f}".replace(".", ",").removesuffix(",0") if value < 10 else f"{value:.0f}"
+    return f"{text} {unit}"
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL if it is http(s), else None: an archived `javascript:` link must never become a link."""
     if not url:
@@ -63,6 +74,7 @@ def article_url(article_id: str) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_number"] = vn_number
+    app.jinja_env.filters["vn_size"] = vn_size
     app.jinja_env.filters["safe_url"] = safe_url
     app.jinja_env.globals["search_url"] = search_url
     app.jinja_env.globals["article_url"] = article_url

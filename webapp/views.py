@@ -4,22 +4,30 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from archive import Article, FileStore
+from attachments.sniff import sniff
 from indexer.engine import (
     FILETYPES,
     MAX_PAGE,
+    AttachmentMatch,
     IndexerError,
     IndexMissingError,
     InvalidParameter,
     SearchEngine,
     SearchRequest,
     SearchResponse,
+    attachment_matches,
+    file_name,
     mark_query,
+    query_terms,
 )
 from webapp.feed import atom_feed, opensearch_description
 from webapp.filters import PARAMS, search_params
@@ -146,7 +154,129 @@ def article() -> Any:
         related = []
     return render_template("article.html", article=found, paragraphs=paragraphs,
                            title_html=Markup(mark_query(found.title, q)), related=related, q=q,
-                           from_search=bool(search_params()))
+                           from_search=bool(search_params()), attachments=_attachment_items(found, q))
+
+
+# kind (attachments.sniff) → the Content-Type of an archived copy (its label is FILETYPES', as in the facet)
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# an entry's "method" (parts joined by "+", e.g. "text-layer+ocr") → how the text was read, in plain words
+READ_BY = {"text-layer": "lớp chữ của tệp", "ocr": "nhận dạng ký tự (OCR)", "converter": "chuyển đổi định dạng",
+           "spreadsheet": "bảng tính", "document": "nội dung văn bản", "import": "dữ liệu nhập vào"}
+# an entry's "error" reason (before any ": detail") → what went wrong, for the public
+FILE_ERRORS = {
+    "empty": "Tệp rỗng.",
+    "too large": "Tệp quá lớn nên không được tải về để đọc.",
+    "unknown type": "Không phải tệp văn bản đọc được (PDF, Word, Excel…).",
+    "encrypted": "Tệp có mật khẩu nên không đọc được nội dung.",
+    "corrupt": "Tệp hỏng, không đọc được nội dung.",
+    "truncated": "Tệp không trọn vẹn (bị cắt khi tải về hoặc khi đăng).",
+    "zip bomb": "Tệp nén bất thường, có thể gây hại, nên không được đọc.",
+    "no converter": "Máy chủ chưa có chương trình đọc loại tệp này.",
+    "timeout": "Đọc tệp quá thời gian cho phép.",
+    "out of memory": "Tệp cần quá nhiều bộ nhớ để đọc.",
+    "crashed": "Chương trình đọc tệp gặp lỗi với tệp này.",
+    "download failed": "Không tải được tệp từ trang nguồn.",
+    "skipped": "Tệp không được tải về (theo cấu hình thu thập).",
+}
+ARCHIVED_MAX_AGE = 365 * 24 * 3600  # a copy is named by its content: the bytes under a name never change
+
+
+def _attachment_items(article: Article, q: str) -> list[dict[str, Any]]:
+    """What the article page says about each attached file, with its best page for the query `q`."""
+    store = FileStore(current_app.config["TRACUU_FILES"])
+    terms = query_terms(q) if q.strip() else set()
+    matches = {m.url: m for m in attachment_matches(article, terms)} if terms else {}
+    return [_attachment_item(entry, store, matches.get(entry.get("url") or "")) for entry in article.attachments]
+
+
+def _attachment_item(entry: dict[str, Any], store: FileStore, match: AttachmentMatch | None) -> dict[str, Any]:
+    name = file_name(entry)
+    kind = entry.get("type") or name.rsplit(".", 1)[-1].lower()  # not downloaded: the name is all there is
+    digest = entry.get("hash") or ""
+    size, pages = entry.get("size"), entry.get("pages")
+    return {
+        "name": name,
+        "title": entry.get("title") or name,
+        "url": entry.get("url") or "",
+        "type": FILETYPES[kind] if kind in CONTENT_TYPES else "",
+        "size": size if isinstance(size, int) and size > 0 else None,
+        "pages": _page_count(kind, pages) if isinstance(pages, int) and pages > 0 else "",
+        "read_by": " và ".join(READ_BY.get(part, part) for part in (entry.get("method") or "").split("+") if part),
+        "error": _file_error(entry.get("error")),
+        "pending": len(entry.get("ocr_pending") or []),
+        "archived": url_for("views.archived_file", digest=digest, ten=name) if store.has(digest) else None,
+        "match": match,
+        "match_page": _page_label(kind, match.page) if match else "",
+    }
+
+
+def _page_count(kind: str, pages: int) -> str:
+    """"3 trang" for a PDF, "2 trang tính" for a workbook; a Word file's text is one block, so nothing."""
+    if kind in ("xls", "xlsx"):
+        return f"{pages} trang tính"
+    return f"{pages} trang" if kind == "pdf" else ""
+
+
+def _page_label(kind: str, page: int) -> str:
+    if kind in ("xls", "xlsx"):
+        return f"trang tính {page}"
+    return f"trang {page}" if kind == "pdf" else ""
+
+
+def _file_error(error: str | None) -> str:
+    if not error:
+        return ""
+    reason = error.split(":", 1)[0].strip()
+    return FILE_ERRORS.get(reason, "Không đọc được nội dung tệp.")
+
+
+@bp.route("/tep/<digest>")
+def archived_file(digest: str) -> Any:
+    """The archived copy of an attached file, by its SHA-256: always a download with the type its bytes have.
+
+    The file is the agency's, not ours: shown inline, an HTML or SVG page in disguise would run on this site, so
+    it is never inline, never sniffed by the browser, and sandboxed should a browser render it anyway.
+    """
+    path = FileStore(current_app.config["TRACUU_FILES"]).path(digest)
+    if path is None or not path.is_file():
+        return _error_page(404, "Không tìm thấy tệp",
+                           "Tệp đính kèm này không có bản lưu trên tracuu (địa chỉ có thể bị cắt hoặc sai).")
+    data = path.read_bytes()  # whole: a ZIP package's kind is in its directory, at the end (files are capped)
+    kind = sniff(data)
+    name = _download_name(request.args.get("ten", ""), kind, digest)
+    response = Response(data, mimetype=CONTENT_TYPES.get(kind or "", "application/octet-stream"))
+    response.set_etag(digest)
+    response.cache_control.public, response.cache_control.max_age = True, ARCHIVED_MAX_AGE
+    response.cache_control.immutable = True
+    response.make_conditional(request)  # 304 for a copy the browser has, ranges for a long PDF
+    response.headers["Content-Disposition"] = (f'attachment; filename="{_ascii_name(name)}"; '
+                                               f"filename*=UTF-8''{quote(name, safe='')}")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _download_name(wanted: str, kind: str | None, digest: str) -> str:
+    """The original file name without any path or control character, ending as its bytes say it should."""
+    name = unicodedata.normalize("NFC", wanted.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(c for c in name if c.isprintable()).strip(" .")[:150]
+    extension = f".{kind}" if kind else ""
+    if not name:
+        return f"tep-{digest[:12]}{extension}"
+    return name if name.lower().endswith(extension) else name + extension
+
+
+def _ascii_name(name: str) -> str:
+    """The name for browsers that ignore filename*: diacritics dropped, quotes and backslashes replaced."""
+    folded = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    ascii_only = "".join(c for c in folded if not unicodedata.combining(c)).encode("ascii", "replace").decode()
+    return ascii_only.replace('"', "_").replace("\\", "_").replace("?", "_")
 
 
 @bp.route("/feed")

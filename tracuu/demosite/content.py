@@ -564,6 +564,9 @@ _SOURCE: list[DemoArticle] = [
         Các sản phẩm được công nhận sẽ được cấp giấy chứng nhận, hỗ trợ kinh phí theo quy định và được lựa
         chọn tham gia bình chọn sản phẩm công nghiệp nông thôn tiêu biểu cấp khu vực phía Bắc năm 2020.
         """,
+        attachments=[
+            ("2019_11/Ket-qua-binh-chon-2019.xlsx", "Kết quả chấm điểm bình chọn sản phẩm năm 2019"),
+        ],
     ),
     _entry(
         305, "2020-02-10 09:00", "van-ban-chi-dao", "Phòng QLTM",
@@ -631,6 +634,30 @@ _SOURCE: list[DemoArticle] = [
         lực lượng trực 24/24 giờ trong mùa mưa lũ; tuyệt đối không để xảy ra sự cố mất an toàn đập, ảnh
         hưởng đến tính mạng, tài sản của nhân dân vùng hạ du.
         """,
+    ),
+    _entry(
+        321, "2020-06-05 10:00", "khuyen-cong", "TT Khuyến công",
+        "Ban hành kế hoạch hỗ trợ phát triển làng nghề truyền thống năm 2020",
+        """
+        Trung tâm Khuyến công tỉnh Bắc Sơn vừa ban hành Kế hoạch số 38/KH-TTKC về hỗ trợ phát triển làng
+        nghề truyền thống năm 2020, với mục tiêu bảo tồn các nghề truyền thống gắn với phát triển du lịch
+        nông thôn, nâng cao thu nhập và tạo việc làm ổn định cho lao động tại chỗ.
+
+        Theo kế hoạch, năm 2020 Trung tâm tập trung hỗ trợ ba làng nghề có nhiều hộ tham gia sản xuất, sản
+        phẩm có thị trường tiêu thụ ổn định. Nội dung hỗ trợ gồm ứng dụng máy móc thiết bị giảm lao động thủ
+        công, giảm ô nhiễm môi trường; thiết kế mẫu mã, xây dựng nhãn hiệu tập thể; đào tạo, truyền nghề cho
+        lao động trẻ và đưa sản phẩm tham gia hội chợ làng nghề khu vực phía Bắc.
+
+        Tổng kinh phí thực hiện kế hoạch là 950 triệu đồng từ nguồn kinh phí khuyến công địa phương năm 2020,
+        phần còn lại do các cơ sở đối ứng. Ủy ban nhân dân các huyện, thị xã có làng nghề được hỗ trợ phối
+        hợp hướng dẫn các hộ lập hồ sơ và giám sát quá trình thực hiện.
+
+        Nội dung chi tiết từng làng nghề, đơn vị thực hiện, thời gian và mức kinh phí xem tại kế hoạch đính
+        kèm. Các cơ sở có nhu cầu liên hệ Phòng Nghiệp vụ khuyến công để được hướng dẫn.
+        """,
+        attachments=[
+            ("2020_06/Ke-hoach-2020.docx", "Kế hoạch số 38/KH-TTKC hỗ trợ phát triển làng nghề năm 2020"),
+        ],
     ),
     _entry(
         324, "2020-06-30 10:00", "khuyen-cong", "TT Khuyến công",
@@ -762,6 +789,9 @@ _SOURCE: list[DemoArticle] = [
         nghiệp; chú trọng cải thiện chỉ số năng lực cạnh tranh cấp tỉnh (PCI) ở những chỉ số thành phần do
         ngành phụ trách.
         """,
+        attachments=[
+            ("2021_01/Bao-cao-tong-ket-2020.doc", "Báo cáo kết quả thực hiện nhiệm vụ năm 2020"),
+        ],
     ),
     _entry(
         409, "2021-03-16 14:00", "khuyen-cong", "Trung tâm Khuyến công",
@@ -783,6 +813,30 @@ _SOURCE: list[DemoArticle] = [
         Để bảo đảm công tác phòng, chống dịch COVID-19, ban tổ chức bố trí lớp học tại hội trường rộng, giãn
         cách chỗ ngồi, yêu cầu học viên đeo khẩu trang, khai báo y tế và sát khuẩn tay trước khi vào lớp.
         """,
+    ),
+    _entry(
+        412, "2021-04-08 15:30", "van-ban-chi-dao", "TT Khuyến công",
+        "Phê duyệt danh sách cơ sở được hỗ trợ kinh phí khuyến công địa phương năm 2021",
+        """
+        Ngày 02/4/2021, Ủy ban nhân dân tỉnh Bắc Sơn ban hành Quyết định số 1568/QĐ-UBND phê duyệt danh sách
+        16 cơ sở công nghiệp nông thôn được hỗ trợ kinh phí khuyến công địa phương năm 2021, với tổng kinh
+        phí hỗ trợ 3,6 tỷ đồng từ nguồn ngân sách tỉnh.
+
+        Các cơ sở được hỗ trợ thuộc nhiều lĩnh vực: chế biến nông sản, thực phẩm; thủ công mỹ nghệ; chế biến
+        gỗ; dệt thổ cẩm. Nội dung hỗ trợ chủ yếu là ứng dụng máy móc thiết bị tiên tiến vào sản xuất, đào
+        tạo nghề cho lao động nông thôn, tư vấn sản xuất sạch hơn và tham gia hội chợ, triển lãm.
+
+        Sở Công Thương được giao chỉ đạo Trung tâm Khuyến công ký hợp đồng thực hiện đề án với từng cơ sở,
+        hướng dẫn, kiểm tra, nghiệm thu và thanh quyết toán kinh phí theo quy định; Sở Tài chính bố trí kinh
+        phí theo kế hoạch đã được phê duyệt.
+
+        Các cơ sở có tên trong danh sách liên hệ Trung tâm Khuyến công trước ngày 20/4/2021 để hoàn thiện hồ
+        sơ, ký hợp đồng. Danh sách cụ thể từng cơ sở, địa chỉ, nội dung và mức hỗ trợ xem tại quyết định
+        đính kèm.
+        """,
+        attachments=[
+            ("2021_04/QD-1568-UBND.pdf", "Quyết định số 1568/QĐ-UBND ngày 02/4/2021"),
+        ],
     ),
     _entry(
         415, "2021-05-12 10:30", "van-ban-chi-dao", "Minh Đức - Phòng QLNL",
@@ -870,6 +924,23 @@ _SOURCE: list[DemoArticle] = [
         Trong thời gian tới, Thanh tra Sở tiếp tục tăng cường hậu kiểm, tập trung vào các cơ sở sản xuất
         thực phẩm phục vụ dịp Tết Nguyên đán, kiên quyết xử lý nghiêm các trường hợp vi phạm.
         """,
+    ),
+    _entry(
+        436, "2021-11-02 14:00", "thong-bao", "Phòng QLTM",
+        "Mời họp góp ý phương án cải tạo chợ trung tâm thành phố Bắc Sơn",
+        """
+        Sở Công Thương tổ chức cuộc họp góp ý phương án cải tạo chợ trung tâm thành phố Bắc Sơn vào 08 giờ
+        00 ngày 09/11/2021 tại phòng họp tầng 3 trụ sở Sở, số 18 đường Trần Hưng Đạo, thành phố Bắc Sơn.
+
+        Thành phần gồm đại diện Ủy ban nhân dân thành phố Bắc Sơn, Ban quản lý chợ trung tâm và đại diện
+        các hộ kinh doanh tại chợ. Đề nghị các đại biểu nghiên cứu dự thảo phương án và tham dự đúng thành
+        phần, đúng giờ.
+
+        Giấy mời bản chụp có chữ ký đính kèm.
+        """,
+        attachments=[
+            ("2021_11/Giay-moi-hop-scan.pdf", "Giấy mời họp số 645/GM-SCT"),
+        ],
     ),
     _entry(
         440, "2021-12-07 14:30", "khuyen-cong", "TT Khuyến công",

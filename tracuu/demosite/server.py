@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,6 +75,33 @@ def _http_date(naive_vn: datetime) -> str:
 @functools.lru_cache(maxsize=256)
 def _attachment(file_name: str, lines: tuple[str, ...]) -> bytes:
     return files.attachment_bytes(file_name, list(lines))
+
+
+# Real attached files (a typed and a scanned PDF, DOCX, DOC, XLSX) made by scripts/make-demo-attachments and
+# shipped with the package, so the demo needs none of the programs that made them. An article attaching a file
+# of the same name gets these bytes; other attachments are built on demand by files.py.
+ATTACHMENTS_DIR = Path(__file__).with_name("attachments")
+# The DOC goes out as application/octet-stream, as many agencies' servers send Word 97 files: the crawler must
+# tell what a file is from its bytes, not from the header.
+BUNDLED_TYPES = {
+    ".pdf": files.PDF_TYPE,
+    ".docx": files.DOCX_TYPE,
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".doc": "application/octet-stream",
+}
+
+
+@functools.lru_cache(maxsize=32)
+def bundled_attachment(name: str) -> bytes | None:
+    """The bytes of a shipped attachment by file name, or None when there is no such file."""
+    path = ATTACHMENTS_DIR / name
+    if "/" in name or name.startswith(".") or not path.is_file():
+        return None
+    return path.read_bytes()
+
+
+def bundled_content_type(name: str) -> str:
+    return BUNDLED_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
 
 
 class DemoSite:
@@ -458,10 +486,13 @@ class _Handler(BaseHTTPRequestHandler):
         for article in self.site._ordered():
             for attachment in article.attachments:
                 if attachment["file"] == file_name:
-                    lines = (SITE_NAME, attachment["title"], article.title,
-                             "Ngay dang: " + article.published.strftime("%d/%m/%Y"))
                     name = file_name.rsplit("/", 1)[-1]
-                    return _Response(200, _attachment(file_name, lines), files.content_type(file_name),
+                    body, content_type = bundled_attachment(name), bundled_content_type(name)
+                    if body is None:
+                        lines = (SITE_NAME, attachment["title"], article.title,
+                                 "Ngay dang: " + article.published.strftime("%d/%m/%Y"))
+                        body, content_type = _attachment(file_name, lines), files.content_type(file_name)
+                    return _Response(200, body, content_type,
                                      {"Content-Disposition": f'inline; filename="{name}"',
                                       "Last-Modified": _http_date(article.published)})
         return self._not_found()
