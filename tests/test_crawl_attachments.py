@@ -308,3 +308,48 @@ def test_word_97_files_are_read(site: Site, archive: Archive, store: FileStore) 
     entry = site.entries(archive, post)["cong-van.doc"]
     assert (entry["type"], entry["method"], entry["hash"]) == ("doc", "converter", sha(doc))
     assert "error" not in entry and af.LINES[1] in entry["text"]
+
+
+# query → the files (and the page of each) the result must name; the words are in no post, only in files
+FOUND_IN = {
+    "Nguyễn Văn Bảy phó giám đốc": {"tcvn3.pdf": 1},  # converted from TCVN3 before indexing
+    "Khen thưởng cá nhân": {"ke-hoach.xlsx": 1, "ke-hoach.xls": 1},
+    "Dự toán kinh phí": {"quyet-dinh.docx": 1, "bao-cao.odt": 1},
+    "ngã ba Đức Phổ": {"text.pdf": 1, "quyet-dinh.docx": 1, "bao-cao.odt": 1},
+    "tổng kết công tác thi đua": {"scan.pdf": 1},  # after OCR
+}
+
+
+def _plain(text: str) -> str:
+    """The query as typed without diacritics."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def test_each_file_s_words_find_the_post_naming_file_and_page(
+        site: Site, archive: Archive, store: FileStore, tmp_path: Path) -> None:
+    from attachments import ocr
+    from crawl.ocr_queue import run_ocr
+    from indexer.backend import EngineConfig, open_search, update_index
+    from indexer.engine import SearchRequest
+
+    crawl(site, archive, store)
+    ocr_missing = ocr.available()
+    if ocr_missing is None:
+        run_ocr(archive, store, tmp_path / "ocr.sqlite3")
+    config = EngineConfig(tmp_path)
+    update_index(archive, config, workers=1)
+    engine = open_search(config)
+    try:
+        for q, files in FOUND_IN.items():
+            if "scan.pdf" in files and ocr_missing:
+                continue
+            for typed in (q, _plain(q)):
+                hits = {h.id: h for h in engine.search(SearchRequest(q=typed, per_page=20)).results}
+                good = hits.get(site.portal.url(site.good.path))
+                assert good is not None, typed
+                assert {m.url.rsplit("/", 1)[-1]: m.page for m in good.attachment_matches} == files, typed
+    finally:
+        engine.close()
+    if ocr_missing:
+        pytest.skip(f"the scan's words were not searched: {ocr_missing}")

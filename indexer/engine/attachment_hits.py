@@ -57,10 +57,11 @@ def _terms_by_page(text: str, pattern: re.Pattern[str]) -> dict[int, set[str]]:
 
 
 def attachment_matches(article: Article | None, terms: set[str]) -> list[AttachmentMatch]:
-    """The attachments' best pages for the folded query `terms`, best first.
+    """The files holding most of the folded query `terms` on one page, each with that page, in the post's order.
 
-    A page counts when it holds every content word of the query, or more of them than the title and body
+    Named only when that page holds every content word of the query, or more of them than the title and body
     together: then the result was found (also, or only) through the file, and saying where saves opening it.
+    Files holding fewer of the words than the best one are not named: they are not where it was found.
     """
     if article is None or not article.attachments or not terms:
         return []
@@ -68,20 +69,19 @@ def attachment_matches(article: Article | None, terms: set[str]) -> list[Attachm
     content = {t for t in terms if t not in stops} or set(terms)
     pattern = _pattern(content)
     in_post = len({m.group() for m in pattern.finditer(fold_text(f"{article.title}\n{article.body}"))})
-    found: list[tuple[int, int, AttachmentMatch]] = []
+    best: list[tuple[int, int, dict[str, Any], str]] = []  # (terms found, page, entry, its text) per file
     budget = MAX_SCANNED
-    for order, entry in enumerate(article.attachments):
+    for entry in article.attachments:
         text = (entry.get("text") or "")[:max(budget, 0)]
         budget -= len(text)
         pages = _terms_by_page(text, pattern) if text else {}
-        best = max(((len(t), -n) for n, t in pages.items() if len(t) == len(content) or len(t) > in_post),
-                   default=None)
-        if best is None:
-            continue
-        count, number = best[0], -best[1]
-        page = attachment_pages({"text": text})[number - 1]
-        match = AttachmentMatch(url=entry.get("url") or "", title=entry.get("title") or "", page=number,
-                                snippet=make_snippet(page, set(terms)), file=file_name(entry))
-        found.append((-count, order, match))
-    found.sort(key=lambda item: item[:2])
-    return [match for _count, _order, match in found[:MAX_FILES]]
+        if pages:
+            count, page = max((len(t), -n) for n, t in pages.items())
+            best.append((count, -page, entry, text))
+    top = max((count for count, *_ in best), default=0)
+    if not top or (top < len(content) and top <= in_post):
+        return []
+    return [AttachmentMatch(url=entry.get("url") or "", title=entry.get("title") or "", page=page,
+                            snippet=make_snippet(attachment_pages({"text": text})[page - 1], set(terms)),
+                            file=file_name(entry))
+            for count, page, entry, text in best if count == top][:MAX_FILES]

@@ -65,3 +65,37 @@ def union(final: Q.Query, alt: ParsedQuery, filt: Q.Query | None) -> Q.Query:
 def filter_query(request: SearchRequest) -> Q.Query | None:
     plan = plan_filter(request)
     return to_whoosh(plan) if plan is not None else None
+
+
+def on_fields(query: Q.Query, present: frozenset[str]) -> Q.Query:
+    """`query` as an index without some of today's fields must run it: a term of an absent field matches
+    nothing, so it drops out of a union, empties an intersection, and leaves an optional or excluded part out.
+
+    For an index made before a field existed (it is rebuilt by the next `tracuu index`, and answers meanwhile).
+    The rest of the tree keeps its shape, so scores add up as in an index that has the field but no such terms.
+    """
+    if isinstance(query, (Q.Term, Q.Phrase)):
+        return query if query.fieldname in present else Q.NullQuery
+    if isinstance(query, Q.AndMaybe):
+        required, optional = on_fields(query.a, present), on_fields(query.b, present)
+        if required is Q.NullQuery or optional is Q.NullQuery:
+            return required
+        return _like(query, Q.AndMaybe(required, optional))
+    if isinstance(query, Q.AndNot):
+        base, excluded = on_fields(query.a, present), on_fields(query.b, present)
+        if base is Q.NullQuery or excluded is Q.NullQuery:
+            return base
+        return Q.AndNot(base, excluded)
+    if isinstance(query, Q.Or):
+        parts = [p for p in (on_fields(s, present) for s in query.subqueries) if p is not Q.NullQuery]
+        return _like(query, Q.Or(parts, boost=query.boost)) if parts else Q.NullQuery
+    if isinstance(query, Q.And):
+        parts = [on_fields(s, present) for s in query.subqueries]
+        return Q.NullQuery if Q.NullQuery in parts else Q.And(parts, boost=query.boost)
+    return query
+
+
+def _like(old: Q.Query, new: Q.Query) -> Q.Query:
+    if hasattr(old, "matcher_type"):
+        new.matcher_type = old.matcher_type
+    return new

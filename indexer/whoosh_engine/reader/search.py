@@ -28,11 +28,13 @@ from indexer.errors import IndexMissingError
 from indexer.whoosh_engine import store
 from indexer.whoosh_engine.reader.leafdata import LeafData, exact_variants, segment_id, word_table
 from indexer.whoosh_engine.reader.matching import IndexView, Unsupported, docnums, match_bits, set_bits
-from indexer.whoosh_engine.reader.queries import build_query, filter_query, union
+from indexer.whoosh_engine.reader.queries import build_query, filter_query, on_fields, union
 from indexer.whoosh_engine.reader.ranking import Scorer, compile_query, rank
 from indexer.whoosh_engine.reader.vocabulary import EXACT_FIELDS, WhooshVocabulary
+from indexer.whoosh_engine.schema import build_schema
 
 log = logging.getLogger(__name__)
+_CURRENT_FIELDS = frozenset(build_schema().names())  # what today's queries may name
 
 
 class SearchIndex:
@@ -198,6 +200,7 @@ class SearchIndex:
 
 def _match(searcher: Any, view: IndexView, query: Q.Query) -> int:
     """The matching documents as a bitset; Whoosh's own matching for a node the bitsets do not know."""
+    query = _present(view, query)
     try:
         return match_bits(view, query)
     except Unsupported as exc:
@@ -208,6 +211,7 @@ def _match(searcher: Any, view: IndexView, query: Q.Query) -> int:
 def _top(searcher: Any, view: IndexView, scorer: Scorer | None, query: Q.Query, bits: int,
          limit: int) -> list[tuple[float, int]]:
     """The best `limit` (score, docnum) of the matches, Whoosh's BM25F scores and order."""
+    query = _present(view, query)
     if scorer is not None and bits:
         try:
             return rank(scorer, compile_query(view, query), bits, limit)
@@ -215,6 +219,12 @@ def _top(searcher: Any, view: IndexView, scorer: Scorer | None, query: Q.Query, 
             log.debug("ranking %r with Whoosh: %s", query, exc)
     hits = searcher.search(query, limit=limit, terms=False, filter=set(docnums(bits)))
     return [(h.score, h.docnum) for h in hits]
+
+
+def _present(view: IndexView, query: Q.Query) -> Q.Query:
+    """The query without the fields an older index lacks (see `on_fields`); as it is when it has them all."""
+    fields = frozenset(view.schema.names())
+    return query if fields >= _CURRENT_FIELDS else on_fields(query, fields)
 
 
 def _newest(view: IndexView, bits: int, limit: int) -> list[int]:
