@@ -121,7 +121,8 @@ def _boosts(parsed: ParsedQuery, optional_clauses: list[Clause]) -> list[Node]:
         if len(plain) > 2 and PAIR_BOOST:
             for pair in sorted({(a, b) for a, b in zip(folded, folded[1:], strict=False)}):
                 boosts += [Phrase("title_f", pair, boost=PAIR_BOOST * TITLE_BOOST),
-                           Phrase("body_f", pair, boost=PAIR_BOOST)]
+                           Phrase("body_f", pair, boost=PAIR_BOOST),
+                           Phrase("att_f", pair, boost=PAIR_BOOST * ATTACHMENT_BOOST)]
     boosts += [Term("codes", c, boost=CODE_BOOST) for c in codes(parsed.text)]
     return boosts
 

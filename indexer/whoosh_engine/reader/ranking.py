@@ -44,7 +44,8 @@ CHEAP_FRACTION = 8  # a phrase whose words' postings total under 1/8 of the docu
 # 120 queries at 20 000 articles: capping at 256 gave the uncapped top 10 every time (at 128: 2 differed).
 MAX_EXACT = 256
 PRUNE_FROM = 5000  # candidates from which ranking tries the documents matching in a title first
-BODY_FIELDS = frozenset({"body_f", "body_s", "att_f", "att_s"})  # every field but the title's (see _title_first)
+SPARSE_FIELDS = frozenset({"att_f", "att_s"})  # fields most documents lack: averaged over those that have them
+BODY_FIELDS = frozenset({"body_f", "body_s", *SPARSE_FIELDS})  # every field but the title's (see _title_first)
 MAXES_KEPT = 100_000  # terms whose highest score is remembered (a float each)
 
 
@@ -96,16 +97,33 @@ class Scorer:
             w = self.weighting
             B = w._field_B.get(fieldname, w.B)
             K1 = w.K1
-            avgfl = self.view.searcher.avg_field_length(fieldname) or 1
+            # a segment's length bytes are read once while it lives
+            per_leaf = [self.view.data.table((segment_id(leaf), "lengths", fieldname),
+                                             lambda leaf=leaf: _length_bytes(leaf, fieldname))
+                        for leaf, _offset in self.view.leaves]
+            avgfl = self._average_length(fieldname, per_leaf)
             table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) if b else 1.0 for b in range(256)]
             norms = []
-            for leaf, _offset in self.view.leaves:  # a segment's length bytes are read once while it lives
-                lengths = self.view.data.table((segment_id(leaf), "lengths", fieldname),
-                                               lambda leaf=leaf: _length_bytes(leaf, fieldname))
+            for lengths in per_leaf:
                 norms.extend(map(table.__getitem__, lengths))
             with self._lock:
                 self._norms[fieldname] = norms
         return norms
+
+    def _average_length(self, fieldname: str, per_leaf: list[list[int]]) -> float:
+        """The field's average length, over the documents that have it for the fields few documents have.
+
+        Whoosh averages over every document: with 1 % of posts carrying files, the attached text's average
+        would be ~1/100 of a file's length, and BM25F's length normalisation would shrink every match in a
+        file to a thirtieth of the same words in a body, whatever its weight (bench/relevance.py measured the
+        attachment weight changing nothing from 0.25 to 1.0). Lucene, and so OpenSearch, averages over the
+        documents that have the field, as this does.
+        """
+        total = self.view.searcher.field_length(fieldname)
+        if fieldname in SPARSE_FIELDS:
+            present = sum(len(lengths) - lengths.count(0) for lengths in per_leaf)
+            return total / present if present and total else 1.0
+        return self.view.searcher.avg_field_length(fieldname) or 1
 
     def term_array(self, fieldname: str, text: str) -> Scores:
         """Unboosted BM25F of the term per docnum (0.0 where absent)."""
