@@ -211,16 +211,26 @@ class ImportStats:
 
 
 class Archive:
-    """The SQLite archive. One connection per instance; use one instance per thread."""
+    """The SQLite archive. One connection per instance; use one instance per thread.
 
-    def __init__(self, path: Path | str) -> None:
+    `readonly`: for the web app's workers, which only read articles: no schema statements and no journal
+    pragma (a reader must not take the write lock a crawl or an import holds), and a write is refused.
+    """
+
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.executescript(_SCHEMA)
+            if readonly:
+                if not self.path.is_file():
+                    raise ArchiveError(f"Cannot open archive '{self.path}': no such file")
+                self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                                            check_same_thread=True)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, timeout=30)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"Cannot open archive '{self.path}': {exc}") from exc
         self.conn.row_factory = sqlite3.Row

@@ -22,7 +22,7 @@ def open_search(config: EngineConfig) -> SearchEngine:
         return OpenSearchEngine(config)
     from indexer.whoosh_engine.reader.search import SearchIndex
 
-    return SearchIndex(config.index_path, config.archive_path)
+    return SearchIndex(config.index_path, config.archive_path, cache_mb=config.search_cache_mb)
 
 
 def update_index(archive: Archive, config: EngineConfig, *, rebuild: bool = False,

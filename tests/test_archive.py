@@ -106,3 +106,21 @@ def test_attachments_carry_their_metadata_and_text_page_by_page(tmp_path: Path) 
 def test_a_malformed_attachment_is_refused_by_name(bad: dict[str, object], message: str) -> None:
     with pytest.raises(ArchiveError, match=message):
         Article.from_record({"id": "a", "body": "x", "attachments": [bad]})
+
+
+def test_a_read_only_archive_reads_beside_a_writer_and_writes_nothing(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "archive.sqlite3"
+    with Archive(path) as writer:
+        writer.upsert(Article(id="a", body="Hội nghị tổng kết"))
+        writer.conn.execute("BEGIN IMMEDIATE")  # a crawl or an import in the middle of its transaction
+        writer.conn.execute("UPDATE articles SET title = 'đang sửa' WHERE id = 'a'")
+        with Archive(path, readonly=True) as reader:
+            assert reader.get("a").body == "Hội nghị tổng kết" and reader.get("a").title == ""
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                reader.upsert(Article(id="b", body="x"))
+        writer.conn.commit()
+    with pytest.raises(ArchiveError, match="no such file"):
+        Archive(tmp_path / "missing.sqlite3", readonly=True)
+    assert not (tmp_path / "missing.sqlite3").exists()

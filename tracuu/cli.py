@@ -430,24 +430,41 @@ def _print_results(response: Any) -> None:
 @cli.command("serve")
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1: this machine only).")
 @click.option("--port", default=None, type=int, help="Port (default 5000).")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Run the production server (gunicorn) with this many worker processes (default: "
+                   "serve_workers; 0 there: the development server).")
 @click.option("--get", "get_path", default=None, help="Answer one request in-process and exit (smoke tests).")
 @pass_ctx
-def serve_cmd(ctx: Context, host: str | None, port: int | None, get_path: str | None) -> None:
-    """Serve the search site (development server; see the README for production).
+def serve_cmd(ctx: Context, host: str | None, port: int | None, workers: int | None, get_path: str | None) -> None:
+    """Serve the search site: the development server, or gunicorn with --workers N (production).
 
-    Example: tracuu serve --port 8000
+    Example: tracuu serve --workers 3 --port 8000
     """
-    from webapp import create_app
+    from dataclasses import replace
 
-    s = ctx.settings
-    app = create_app(s.engine, per_page=s.per_page)
+    from tracuu.wsgi import create
+
+    s = replace(ctx.settings, host=host or ctx.settings.host, port=port or ctx.settings.port)
+    workers = workers or s.serve_workers
+    if workers < 0:
+        raise click.UsageError(f"Setting 'serve_workers': {workers} is not a number of processes (0 or more).")
+    url = f"http://{s.host}:{s.port}/"
+    if workers and not get_path:
+        try:
+            from tracuu.server import serve
+        except ImportError as exc:  # gunicorn runs on Unix only
+            raise click.ClickException(f"The production server cannot run here ({exc}); "
+                                       "use 'tracuu serve' without --workers.") from exc
+        click.echo(f"tracuu: {url} (gunicorn, {workers} worker processes)", err=True)
+        serve(s, workers)
+        return
+    app = create(s)
     if get_path:
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
         sys.exit(0 if response.status_code < 400 else 1)
-    host, port = host or s.host, port or s.port
-    click.echo(f"tracuu: http://{host}:{port}/", err=True)
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    click.echo(f"tracuu: {url} (development server)", err=True)
+    app.run(host=s.host, port=s.port, threaded=True, use_reloader=False)
 
 
 @cli.command("demo")

@@ -31,6 +31,12 @@ class Settings:
     sites: Path = _setting(Path("sites"), "A site profile (TOML) or a directory of them, for crawl/reindex.")
     host: str = _setting("127.0.0.1", "Address the web app binds to.")
     port: int = _setting(5000, "Port of the web app.")
+    serve_workers: int = _setting(0, "Worker processes of the production server (gunicorn) 'tracuu serve' runs "
+                                  "(0: the development server).")
+    serve_timeout: int = _setting(30, "Seconds before a hung production worker is replaced, and that a stopping one "
+                                  "has to finish its requests.")
+    serve_max_requests: int = _setting(5000, "Requests a production worker answers before it is replaced "
+                                       "(up to 10 % later, so they do not all restart at once; 0: never).")
     user_agent: str = _setting(
         "tracuu/0.1 (+https://tracuu.example/bot; search archive of agency news)",
         "User-Agent sent by the crawler: name the project and a contact.",
@@ -47,6 +53,9 @@ class Settings:
     crawl_max_pages: int = _setting(0, "Stop a site after this many list pages (0: no limit).")
     index_workers: int = _setting(0, "Processes that segment text while indexing (0: one per core).")
     per_page: int = _setting(10, "Results per page in the web app.")
+    search_cache_mb: int = _setting(
+        0, "Memory each searching process may fill with caches, in MB (0: the defaults, ~780 MB, for 100 000 "
+        "articles); Whoosh only.")
     backend: str = _setting("whoosh", "Search back end: 'whoosh' (an index in the data dir) or 'opensearch'.")
     opensearch_url: str = _setting("http://127.0.0.1:9200",
                                    "OpenSearch cluster for backend = 'opensearch'; may carry user:password@.")

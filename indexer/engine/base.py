@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from archive import Article
+from archive import Archive, ArchiveError, Article
 from indexer.engine.request import SearchRequest
 from indexer.engine.response import SearchHit, SearchResponse
+from indexer.errors import IndexMissingError
 
 Progress = Callable[[int, int], None]  # (done, total), called now and then while indexing
 
@@ -29,6 +31,15 @@ class SearchEngine(Protocol):
     def doc_count(self) -> int: ...
 
     def close(self) -> None: ...
+
+
+def read_archive(path: Path) -> Archive:
+    """The archive as a searching process opens it: read-only (no schema, no journal pragma, no write lock a
+    crawl could wait on). A missing or unreadable one makes searching unavailable, as a missing index does."""
+    try:
+        return Archive(path, readonly=True)
+    except ArchiveError as exc:
+        raise IndexMissingError(f"{exc}. Run 'tracuu crawl' or 'tracuu import', then 'tracuu index'.") from exc
 
 
 @dataclass

@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from archive import Archive, Article
+from indexer.engine.base import read_archive
 from indexer.engine.config import EngineConfig
 from indexer.engine.plan import AnyOf, Everything, Node, Term, Without, plan_filter, plan_query
 from indexer.engine.query import ParsedQuery, parse_query
@@ -42,7 +43,7 @@ class OpenSearchEngine:
     def _archive(self) -> Archive:
         archive = getattr(self._local, "archive", None)
         if archive is None:
-            archive = self._local.archive = Archive(self.archive_path)
+            archive = self._local.archive = read_archive(self.archive_path)
         return archive
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from indexer.whoosh_engine.worddf import WordTable
@@ -63,6 +64,40 @@ def bits_weight(bits: int) -> int:
 LEAF_BITS_BYTES = 48 << 20       # local term bitsets, all segments together
 LEAF_POSTINGS_BYTES = 128 << 20  # local postings of terms (12 bytes each: int32 docnum, float64 weight)
 LEAF_KEYS_BYTES = 128 << 20      # position keys of decoded blocks (8 bytes a position)
+# composed over a generation's segments (matching.IndexView, ranking.Scorer)
+BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 100 000 documents)
+SCORE_CACHE_BYTES = 384 << 20  # BM25F scores per term (dense arrays or sparse dicts): ~400 common terms at 100 000
+BLOCK_CACHE_BYTES = 32 << 20   # position keys of blocks, for an index whose segments have no id
+POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query's matching and its ranking
+
+
+@dataclass(frozen=True)
+class CacheBudget:
+    """The size bounds of a searcher's caches (bytes, or postings for `postings`): what a worker may grow to.
+
+    The defaults add up to ~780 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
+    `of_mb` scales them all for the setting `search_cache_mb`, so one number bounds a worker's caches.
+    """
+
+    leaf_bits: int = LEAF_BITS_BYTES
+    leaf_postings: int = LEAF_POSTINGS_BYTES
+    leaf_keys: int = LEAF_KEYS_BYTES
+    bits: int = BITS_CACHE_BYTES
+    scores: int = SCORE_CACHE_BYTES
+    blocks: int = BLOCK_CACHE_BYTES
+    postings: int = POSTINGS_CACHE
+
+    @classmethod
+    def of_mb(cls, total_mb: int | None) -> CacheBudget:
+        """The default proportions scaled to `total_mb` (the defaults for None or 0)."""
+        if not total_mb:
+            return cls()
+        ratio = total_mb / DEFAULT_MB
+        return cls(**{f.name: max(1, int(getattr(cls, f.name) * ratio)) for f in fields(cls)})
+
+
+DEFAULT_MB = (LEAF_BITS_BYTES + LEAF_POSTINGS_BYTES + LEAF_KEYS_BYTES + BITS_CACHE_BYTES + BITS_CACHE_BYTES // 4
+              + SCORE_CACHE_BYTES + BLOCK_CACHE_BYTES) >> 20
 
 
 def postings_weight(dw: tuple[Any, Any]) -> int:
@@ -84,12 +119,13 @@ def segment_id(leaf: Any) -> str | None:
 class LeafData:
     """Caches per (segment id, ...) shared by the generations of one index directory."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: CacheBudget | None = None) -> None:
+        self.budget = budget or CacheBudget()
         self._lock = threading.Lock()
         self._tables: dict[tuple[Any, ...], Any] = {}  # whole-segment tables: columns, lengths, lexicons
-        self.postings = LRU(LEAF_POSTINGS_BYTES, postings_weight)  # (segment, field, text) → arrays
-        self.bits = LRU(LEAF_BITS_BYTES, bits_weight)              # (segment, field, text) → local bitset
-        self.blocks = LRU(LEAF_KEYS_BYTES, keys_weight)            # (segment, field, word, block) → position keys
+        self.postings = LRU(self.budget.leaf_postings, postings_weight)  # (segment, field, text) → arrays
+        self.bits = LRU(self.budget.leaf_bits, bits_weight)              # (segment, field, text) → local bitset
+        self.blocks = LRU(self.budget.leaf_keys, keys_weight)  # (segment, field, word, block) → position keys
 
     def table(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         """A whole-segment table (key starts with the segment id), built once while the segment lives."""

@@ -40,11 +40,7 @@ log = logging.getLogger(__name__)
 
 # folded field → the exact field it is the fold of
 FOLDED = {"title_f": "title_s", "body_f": "body_s", "att_f": "att_s"}
-BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 100 000 documents)
-SCORE_CACHE_BYTES = 384 << 20  # BM25F scores per term (dense arrays or sparse dicts): ~400 common terms at 100 000
 BLOCK_INDEXES = 4096           # block start tables of terms read for positions
-POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query's matching and its ranking
-BLOCK_CACHE_BYTES = 32 << 20  # position keys of blocks, for an index whose segments have no id
 
 # bit offsets set in each byte value: turning a bitset into docnums without testing every bit
 _BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
@@ -101,11 +97,12 @@ class IndexView:
         self.n = self.reader.doc_count_all()
         deleted = [offset + d for leaf, offset in self.leaves if leaf.has_deletions() for d in _deleted_docs(leaf)]
         self.live = ((1 << self.n) - 1) & ~set_bits(deleted, self.n)
-        self._terms = LRU(BITS_CACHE_BYTES, bits_weight)
-        self._phrases = LRU(BITS_CACHE_BYTES // 4, bits_weight)
+        budget = self.data.budget
+        self._terms = LRU(budget.bits, bits_weight)
+        self._phrases = LRU(budget.bits // 4, bits_weight)
         self._blocks = LRU(BLOCK_INDEXES)
-        self._postings = LRU(POSTINGS_CACHE, lambda dw: len(dw[0]) + 16)  # composed over segments
-        self._decoded = LRU(BLOCK_CACHE_BYTES, keys_weight)
+        self._postings = LRU(budget.postings, lambda dw: len(dw[0]) + 16)  # composed over segments
+        self._decoded = LRU(budget.blocks, keys_weight)
         self._lock = threading.Lock()
         self._variants: dict[str, list[dict[str, list[str]]]] = {}
         self._facet_bits: dict[str, dict[str, int]] = {}

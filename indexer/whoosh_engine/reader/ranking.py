@@ -28,7 +28,6 @@ from whoosh.util.numeric import byte_to_length
 from indexer.whoosh_engine.reader.leafdata import segment_id
 from indexer.whoosh_engine.reader.matching import (
     LRU,
-    SCORE_CACHE_BYTES,
     IndexView,
     Unsupported,
     docnums,
@@ -84,10 +83,14 @@ class Scorer:
             raise Unsupported(weighting)
         self.view = view
         self.weighting = weighting
-        self._arrays = LRU(SCORE_CACHE_BYTES, _scores_weight)
+        self._arrays = LRU(view.data.budget.scores, _scores_weight)
         self._norms: dict[str, list[float]] = {}
         self._maxes: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
+
+    def norms(self, fieldname: str) -> list[float]:
+        """The field's length normalisation per docnum (read once per generation; `SearchIndex.warm`)."""
+        return self._norm(fieldname)
 
     def _norm(self, fieldname: str) -> list[float]:
         """K1 * ((1 - B) + B * length / average) per docnum, as Whoosh's bm25() computes it."""

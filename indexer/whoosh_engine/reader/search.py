@@ -19,6 +19,7 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from archive import Archive, Article
+from indexer.engine.base import read_archive
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
 from indexer.engine.response import FacetValue, SearchHit, SearchResponse, make_hit, ordered_facets
@@ -26,7 +27,7 @@ from indexer.engine.snippets import query_terms
 from indexer.engine.suggest import Suggester
 from indexer.errors import IndexMissingError
 from indexer.whoosh_engine import store
-from indexer.whoosh_engine.reader.leafdata import LeafData, exact_variants, segment_id, word_table
+from indexer.whoosh_engine.reader.leafdata import CacheBudget, LeafData, exact_variants, segment_id, word_table
 from indexer.whoosh_engine.reader.matching import IndexView, Unsupported, docnums, match_bits, set_bits
 from indexer.whoosh_engine.reader.queries import build_query, filter_query, on_fields, union
 from indexer.whoosh_engine.reader.ranking import Scorer, compile_query, rank
@@ -46,15 +47,16 @@ class SearchIndex:
     processes (gunicorn -w) are what use more cores.
     """
 
-    def __init__(self, index_path: Path, archive_path: Path) -> None:
+    def __init__(self, index_path: Path, archive_path: Path, *, cache_mb: int | None = None) -> None:
         self.index_path = Path(index_path)
         self.archive_path = Path(archive_path)
+        self._budget = CacheBudget.of_mb(cache_mb)
         self._lock = threading.Lock()  # guards the generation (searcher, caches)
         self._search_lock = threading.Lock()  # one search at a time (see the class docstring)
         self._local = threading.local()
         self._dir: Path | None = None
         self._searcher: Any = None
-        self._leafdata = LeafData()  # per-segment data kept across the commits to one index directory
+        self._leafdata = LeafData(self._budget)  # per-segment data kept across the commits to one index directory
         self._suggester: Suggester | None = None
         self._view: IndexView | None = None
         self._scorer: Scorer | None = None
@@ -69,8 +71,9 @@ class SearchIndex:
             if directory != self._dir or self._searcher is None:
                 old = self._searcher
                 self._searcher = store.open_generation(directory).searcher(weighting=BM25F())
+                if directory != self._dir:
+                    self._leafdata = LeafData(self._budget)
                 self._dir = directory
-                self._leafdata = LeafData()
                 self._reset_caches()
                 if old is not None:
                     old.close()
@@ -100,10 +103,39 @@ class SearchIndex:
             assert self._view is not None
             return self._searcher, self._view, self._scorer
 
+    # -- serving from several processes ---------------------------------------------------------
+    def warm(self) -> None:
+        """Read what every search needs before a server forks its workers, so they share it instead of each
+        reading its own copy: the facet columns, dates, lexicon variants and field lengths of every segment.
+
+        Big arrays and integers are single objects whose pages stay shared after fork (copy-on-write); see
+        docs/performance.md for what the workers share, measured.
+        """
+        _searcher, view, scorer = self._generation()
+        for name in FACETS:
+            view.facet_bits(name)
+        view.pubdates()
+        view.newest_order()
+        for field in ("title_f", "body_f", "att_f"):
+            view.variants(field, "")
+        if scorer is not None:
+            for field in ("title_f", "body_f", "title_s", "body_s", "att_f", "att_s"):
+                if field in view.schema:
+                    scorer.norms(field)
+
+    def after_fork(self) -> None:
+        """In a forked worker: open the index files anew (Whoosh's file objects must not be shared between
+        processes, whose reads would move each other's offsets) and keep what `warm` read."""
+        with self._lock:
+            self._searcher = None
+            self._view = None
+            self._scorer = None
+        self._local = threading.local()
+
     def _archive(self) -> Archive:
         archive = getattr(self._local, "archive", None)
         if archive is None:
-            archive = self._local.archive = Archive(self.archive_path)
+            archive = self._local.archive = read_archive(self.archive_path)
         return archive
 
     def close(self) -> None:
@@ -114,10 +146,18 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResponse:
+        """Matching, counting and ranking one at a time (the class docstring says why); the results' archived
+        text, snippets and attachment pages outside the lock, so another thread's search overlaps them."""
         with self._search_lock:
-            return self._search(request)
+            response, rows, parsed = self._search(request)
+        if rows:
+            articles = self._archive().get_many([stored["id"] for stored, _score in rows])
+            terms = query_terms(parsed)
+            response.results = [make_hit(stored, score, articles.get(stored["id"]), terms) for stored, score in rows]
+        return response
 
-    def _search(self, request: SearchRequest) -> SearchResponse:
+    def _search(self, request: SearchRequest) -> tuple[SearchResponse, list[tuple[dict[str, Any], float]], ParsedQuery]:
+        """The response without its results, the page's (stored fields, score) rows, and the query they are for."""
         searcher, view, scorer = self._generation()
         parsed = parse_query(request.q)
         response = SearchResponse(query=request.q, total=0, page=request.page, per_page=request.per_page)
@@ -160,15 +200,9 @@ class SearchIndex:
                 top = [(0.0, d) for d in _newest(view, bits, limit)]
             else:
                 top = _top(searcher, view, scorer, final, bits, limit)
-            response.results = self._hits(searcher, top[start:limit], parsed)
-        return response
-
-    def _hits(self, searcher: Any, top: list[tuple[float, int]], parsed: ParsedQuery) -> list[SearchHit]:
-        """Result rows for (score, docnum) pairs: stored fields, and snippets from the archived text."""
-        stored = [searcher.stored_fields(d) for _score, d in top]
-        articles = self._archive().get_many([h["id"] for h in stored])
-        terms = query_terms(parsed)
-        return [make_hit(h, score, articles.get(h["id"]), terms) for (score, _d), h in zip(top, stored, strict=True)]
+            rows = [(searcher.stored_fields(d), score) for score, d in top[start:limit]]
+            return response, rows, parsed
+        return response, [], parsed
 
     def _count_facets(self, view: IndexView, bits: int) -> dict[str, list[FacetValue]]:
         """Counts per facet value: popcount of the matches AND each value's bitset."""
