@@ -217,7 +217,8 @@ def test_the_master_warms_the_engine_and_each_worker_reopens_it(monkeypatch: pyt
     gunicorn = server_module.TracuuServer(Settings(data_dir=Path("data"), port=8123, serve_timeout=7), 3)
     cfg = gunicorn.cfg
     assert (cfg.bind, cfg.workers, cfg.worker_class_str, cfg.threads) == (["127.0.0.1:8123"], 3, "gthread", 4)
-    assert (cfg.timeout, cfg.graceful_timeout, cfg.max_requests, cfg.max_requests_jitter) == (7, 7, 5000, 500)
+    assert (cfg.timeout, cfg.graceful_timeout, cfg.max_requests, cfg.max_requests_jitter) == (7, 7, 20000, 2000)
+    assert cfg.keepalive == 0  # connections go to whichever worker accepts next, a replaced one too
     assert cfg.preload_app
     gunicorn.wsgi()
     cfg.post_fork(None, None)

@@ -42,6 +42,10 @@ def gunicorn_options(settings: Settings, workers: int) -> dict[str, Any]:
         # at 1-2 clients. Its price: `timeout` restarts a worker whose main loop hangs, not one slow request.
         "worker_class": "gthread",
         "threads": THREADS,
+        # no keep-alive: a kept connection stays with the worker that accepted it, so after a worker is
+        # replaced its clients all talk to the survivor and the new one idles (bench/load.py: throughput
+        # halved for the rest of a 10-minute run). A new connection a request costs ~0.1 ms on a search of ~85.
+        "keepalive": 0,
         "timeout": settings.serve_timeout,
         "graceful_timeout": settings.serve_timeout,
         "max_requests": settings.serve_max_requests,

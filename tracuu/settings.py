@@ -35,7 +35,7 @@ class Settings:
                                   "(0: the development server).")
     serve_timeout: int = _setting(30, "Seconds before a hung production worker is replaced, and that a stopping one "
                                   "has to finish its requests.")
-    serve_max_requests: int = _setting(5000, "Requests a production worker answers before it is replaced "
+    serve_max_requests: int = _setting(20000, "Requests a production worker answers before it is replaced "
                                        "(up to 10 % later, so they do not all restart at once; 0: never).")
     user_agent: str = _setting(
         "tracuu/0.1 (+https://tracuu.example/bot; search archive of agency news)",
