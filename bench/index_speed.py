@@ -45,6 +45,20 @@ QUERIES = ("hội nghị", "ket qua", "phát triển kinh tế", "giao duc", "\"
            "tong ket", "y tế", "chuyển đổi số", "thi truong")
 
 
+def process_tree(root: int) -> list[int]:
+    """`root` and every process below it (from /proc: Linux)."""
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                todo.extend(int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+        except OSError:
+            continue
+    return out
+
+
 class PeakMemory:
     """Peak proportional set size (PSS) of a process and its descendants, sampled every 0.25 s.
 
@@ -61,16 +75,7 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _tree(self) -> list[int]:
-        out, todo = [], [self.root]
-        while todo:
-            pid = todo.pop()
-            out.append(pid)
-            try:
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    todo.extend(int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
-            except OSError:
-                continue
-        return out
+        return process_tree(self.root)
 
     @staticmethod
     def _pss(pid: int) -> int:

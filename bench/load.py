@@ -65,6 +65,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive import Archive  # noqa: E402
 from bench.backends import import_once  # noqa: E402
+from bench.index_speed import process_tree  # noqa: E402
 from bench.query_speed import percentile, prepare, sample_articles  # noqa: E402
 from bench.scaleup import CORPUS, real_sentences, scaleup_records  # noqa: E402
 from indexer.analysis.text import fold  # noqa: E402
@@ -368,16 +369,7 @@ class Server:
         raise SystemExit(f"server not ready after {timeout:.0f} s; see {self.log.name}")
 
     def pids(self) -> list[int]:
-        out, todo = [], [self.proc.pid]
-        while todo:
-            pid = todo.pop()
-            out.append(pid)
-            try:
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    todo.extend(int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
-            except OSError:
-                continue
-        return out
+        return process_tree(self.proc.pid)
 
     def pss(self) -> dict[int, int]:
         """PSS in bytes of every process of the tree: shared pages (the preloaded app) are split between them."""

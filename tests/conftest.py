@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -82,3 +83,15 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+@pytest.fixture(scope="session")
+def scans() -> types.ModuleType:
+    """tests/scans.py, which needs Pillow (a test-only dependency) and Debian's DejaVu fonts."""
+    pytest.importorskip("PIL", reason="Pillow draws the scanned pages: pip install Pillow")
+    from tests import scans
+
+    missing = scans.fonts_missing()
+    if missing:
+        pytest.skip(missing)
+    return scans

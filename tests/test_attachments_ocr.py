@@ -22,18 +22,6 @@ OCR_MISSING = available()
 needs_ocr = pytest.mark.skipif(OCR_MISSING is not None, reason=f"OCR tools missing: {OCR_MISSING}")
 
 
-@pytest.fixture(scope="module")
-def scans() -> types.ModuleType:
-    """tests/scans.py, which needs Pillow (a test-only dependency) and Debian's DejaVu fonts."""
-    pytest.importorskip("PIL", reason="Pillow draws the scanned pages: pip install Pillow")
-    from tests import scans
-
-    missing = scans.fonts_missing()
-    if missing:
-        pytest.skip(missing)
-    return scans
-
-
 def test_the_drawn_text_has_every_tone_mark_and_vietnamese_letter(scans: types.ModuleType) -> None:
     text = scans.render_page(dpi=72).text
     marks = {"\u0301": "sắc", "\u0300": "huyền", "\u0309": "hỏi", "\u0303": "ngã", "\u0323": "nặng"}

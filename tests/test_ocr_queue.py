@@ -37,18 +37,6 @@ def fold(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def scans() -> types.ModuleType:
-    """tests/scans.py, which needs Pillow (a test-only dependency) and Debian's DejaVu fonts."""
-    pytest.importorskip("PIL", reason="Pillow draws the scanned pages: pip install Pillow")
-    from tests import scans
-
-    missing = scans.fonts_missing()
-    if missing:
-        pytest.skip(missing)
-    return scans
-
-
-@pytest.fixture(scope="module")
 def two_page_scan(scans: types.ModuleType) -> bytes:
     """An image-only PDF of two pages: PAGE_ONE on page 1, PAGE_TWO on page 2."""
     return scans.scanned_pdf(scans.render_page(PAGE_ONE, dpi=100, header=False),
