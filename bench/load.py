@@ -1,4 +1,4 @@
-"""Load test of the web app (issue #16): concurrent HTTP clients against 1 and 2 worker processes, while new
+"""Load test of the web app as a portal serves it: concurrent HTTP clients against 1 and 2 worker processes, while new
 articles are indexed.
 
 What it does (figures printed, exit 0 whatever they are: a benchmark, not a test):
