@@ -223,8 +223,7 @@ class Archive:
             if readonly:
                 if not self.path.is_file():
                     raise ArchiveError(f"Cannot open archive '{self.path}': no such file")
-                self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
-                                            check_same_thread=True)
+                self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.conn = sqlite3.connect(self.path, timeout=30)
