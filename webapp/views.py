@@ -26,6 +26,7 @@ from indexer.engine import (
     SearchResponse,
     attachment_matches,
     file_name,
+    file_type,
     mark_query,
     query_terms,
 )
@@ -198,7 +199,7 @@ def _attachment_items(article: Article, q: str) -> list[dict[str, Any]]:
 
 def _attachment_item(entry: dict[str, Any], store: FileStore, match: AttachmentMatch | None) -> dict[str, Any]:
     name = file_name(entry)
-    kind = entry.get("type") or name.rsplit(".", 1)[-1].lower()  # not downloaded: the name is all there is
+    kind = file_type(entry) or ""
     digest = entry.get("hash") or ""
     size, pages = entry.get("size"), entry.get("pages")
     return {
