@@ -49,7 +49,7 @@ from indexer.whoosh_engine.writer.build import update_index  # noqa: E402
 SHARED = ROOT.parent / "shared"
 OUT = ROOT / "bench" / "out"
 QUERIES = ROOT / "bench" / "relevance_queries.tsv"
-KINDS = ("plain", "nodiac", "tone", "phrase", "filtered", "typo", "attachment")
+KINDS = ("plain", "nodiac", "tone", "phrase", "filtered", "typo", "attachment", "abbrev", "mixed")
 TOP = 10
 
 Ranker = Callable[["BenchQuery"], list[str]]

@@ -18,11 +18,18 @@ _TOKEN = re.compile(r'(-?)(title:)?(?:"([^"]*)"?|(\S+))', re.IGNORECASE)
 
 @dataclass
 class Clause:
-    """One unit of a query: syllables that must appear (adjacent when `phrase`)."""
+    """One unit of a query: syllables that must appear (adjacent when `phrase`).
+
+    `joined`: typed in one token with the clause before it (the "hcm" of "TP.HCM"), so the planner treats
+    the token as a whole. `literal`: to be matched as typed, never rewritten by the planner (a quoted word,
+    or a token with a digit or a "/" such as "1234/QĐ-UBND", "15/2003/QH11": a document number or a date).
+    """
 
     syllables: list[str]
     phrase: bool = False
     title_only: bool = False
+    joined: bool = False
+    literal: bool = False
 
 
 @dataclass
@@ -51,9 +58,16 @@ def parse_query(text: str) -> ParsedQuery:
             continue
         phrase = quoted is not None and len(sylls) > 1
         if phrase or negate:
-            clauses = [Clause(sylls, phrase=phrase, title_only=bool(title))]
+            clauses = [Clause(sylls, phrase=phrase, title_only=bool(title), literal=quoted is not None)]
         else:
             # a bare token like "15/2003/QH11" or "hội-nghị" is several syllables, each required
-            clauses = [Clause([s], title_only=bool(title)) for s in sylls]
+            literal = quoted is not None or _is_number(raw, sylls)
+            clauses = [Clause([s], title_only=bool(title), joined=i > 0, literal=literal)
+                       for i, s in enumerate(sylls)]
         (parsed.excluded if negate else parsed.clauses).extend(clauses)
     return parsed
+
+
+def _is_number(raw: str, sylls: list[str]) -> bool:
+    """A token of several syllables with a digit or a "/": "1234/QĐ-UBND", "15/2003/QH11", "18/01/2019"."""
+    return len(sylls) > 1 and ("/" in raw or any(c.isdigit() for c in raw))

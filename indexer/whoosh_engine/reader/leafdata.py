@@ -62,11 +62,11 @@ def bits_weight(bits: int) -> int:
 
 
 LEAF_BITS_BYTES = 48 << 20       # local term bitsets, all segments together
-LEAF_POSTINGS_BYTES = 128 << 20  # local postings of terms (12 bytes each: int32 docnum, float64 weight)
-LEAF_KEYS_BYTES = 128 << 20      # position keys of decoded blocks (8 bytes a position)
+LEAF_POSTINGS_BYTES = 48 << 20   # local postings of terms (12 bytes each: int32 docnum, float64 weight)
+LEAF_KEYS_BYTES = 48 << 20       # position keys of decoded blocks (8 bytes a position)
 # composed over a generation's segments (matching.IndexView, ranking.Scorer)
 BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 100 000 documents)
-SCORE_CACHE_BYTES = 384 << 20  # BM25F scores per term (dense arrays or sparse dicts): ~400 common terms at 100 000
+SCORE_CACHE_BYTES = 256 << 20  # BM25F scores per term (Dense tables or Sparse dicts): ~4 000 terms at 100 000
 BLOCK_CACHE_BYTES = 32 << 20   # position keys of blocks, for an index whose segments have no id
 POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query's matching and its ranking
 

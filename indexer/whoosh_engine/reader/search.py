@@ -87,10 +87,11 @@ class SearchIndex:
         reader = self._searcher.reader()
         self._leafdata.retain({s for leaf, _offset in reader.leaf_readers() if (s := segment_id(leaf))})
         data, leaves = self._leafdata, [leaf for leaf, _offset in reader.leaf_readers()]
+        view = self._view = IndexView(self._searcher, self._leafdata)
         self._suggester = Suggester(WhooshVocabulary(
             reader, lambda: [exact_variants(data, leaf, field) for leaf in leaves for field in EXACT_FIELDS],
-            lambda: [word_table(data, leaf) for leaf in leaves]))
-        self._view = IndexView(self._searcher, self._leafdata)
+            lambda: [word_table(data, leaf) for leaf in leaves],
+            lambda pair: view.phrase_bits("body_f", list(pair)).bit_count()))
         try:
             self._scorer = Scorer(self._view)
         except Unsupported:  # another weighting model: rank with Whoosh's matchers

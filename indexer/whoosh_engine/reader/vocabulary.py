@@ -23,8 +23,12 @@ class WhooshVocabulary:
     """
 
     def __init__(self, reader: Any, lexicons: Callable[[], list[dict[str, list[str]]]] | None = None,
-                 word_tables: Callable[[], list[WordTable]] | None = None) -> None:
+                 word_tables: Callable[[], list[WordTable]] | None = None,
+                 phrase_count: Callable[[Pair], int] | None = None) -> None:
         self.reader = reader
+        # documents with a folded pair adjacent: the caller's bitset matching (cached, and ~100× faster at
+        # 100 000 articles than Whoosh's span matcher on a pair of common syllables), else Whoosh's
+        self._phrase_count = phrase_count
         # folded → exact syllables, one table per segment and field (kept across generations by the caller)
         self._lexicons = lexicons
         # documents per segmented word, one table per segment (the caller's, or opened here on first use)
@@ -80,6 +84,8 @@ class WhooshVocabulary:
         return {w: sum(table.get(w) for table in self._tables) for w in words}
 
     def adjacent(self, pairs: Collection[Pair]) -> dict[Pair, int]:
+        if self._phrase_count is not None:
+            return {p: self._phrase_count(p) for p in pairs}
         from whoosh import query as Q
         from whoosh.searching import Searcher
 
