@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from indexer.analysis.text import fold, has_marks, nfc, syllables
-from indexer.engine.query import _TOKEN, MAX_QUERY_CHARS  # the query syntax's one definition
+from indexer.engine.query import MAX_QUERY_CHARS, TOKEN  # the query syntax's one definition
 
 PARAMETERS = ("year", "department", "category", "site")
 NO_FILTERS: Mapping[str, str] = MappingProxyType({})
@@ -242,7 +242,7 @@ def _site_short_names(parameter: str, value: str) -> list[str]:
 
 def _tokens(text: str) -> list[_Token]:
     out = []
-    for i, m in enumerate(_TOKEN.finditer(text)):
+    for i, m in enumerate(TOKEN.finditer(text)):
         negate, title, quoted, bare = m.groups()
         raw = quoted if quoted is not None else bare or ""
         plain = not negate and not title and quoted is None

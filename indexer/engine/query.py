@@ -13,7 +13,7 @@ from indexer.analysis.text import nfc, syllables
 
 MAX_QUERY_CHARS = 1000  # longer input is cut: nobody types more, and it bounds the work
 
-_TOKEN = re.compile(r'(-?)(title:)?(?:"([^"]*)"?|(\S+))', re.IGNORECASE)
+TOKEN = re.compile(r'(-?)(title:)?(?:"([^"]*)"?|(\S+))', re.IGNORECASE)
 
 
 @dataclass
@@ -50,7 +50,7 @@ def parse_query(text: str) -> ParsedQuery:
     """Split a query into clauses; unbalanced quotes close at the end, a lone '-' is ignored."""
     text = nfc(text or "")[:MAX_QUERY_CHARS]
     parsed = ParsedQuery(text=text.strip())
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         negate, title, quoted, bare = match.groups()
         raw = quoted if quoted is not None else bare or ""
         sylls = syllables(raw)

@@ -75,7 +75,7 @@ POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query'
 class CacheBudget:
     """The size bounds of a searcher's caches (bytes, or postings for `postings`): what a worker may grow to.
 
-    The defaults add up to ~780 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
+    The defaults add up to ~490 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
     `of_mb` scales them all for the setting `search_cache_mb`, so one number bounds a worker's caches.
     """
 
