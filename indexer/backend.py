@@ -22,7 +22,8 @@ def open_search(config: EngineConfig) -> SearchEngine:
         return OpenSearchEngine(config)
     from indexer.whoosh_engine.reader.search import SearchIndex
 
-    return SearchIndex(config.index_path, config.archive_path, cache_mb=config.search_cache_mb)
+    return SearchIndex(config.index_path, config.archive_path, cache_mb=config.search_cache_mb,
+                       abbreviations=config.abbreviations())
 
 
 def update_index(archive: Archive, config: EngineConfig, *, rebuild: bool = False,

@@ -167,6 +167,7 @@ def index_cmd(ctx: Context, rebuild: bool) -> None:
     Example: tracuu index
     """
     _run_index(ctx, rebuild)
+    _alerts_after_index(ctx)
 
 
 # -- ocr -------------------------------------------------------------------------------------------
@@ -318,6 +319,7 @@ def reindex_cmd(ctx: Context, sites: Path | None) -> None:
     click.echo(f"Reindex: {crawl_stats.new} new, {crawl_stats.updated} updated, "
                f"{crawl_stats.unchanged + crawl_stats.not_modified} unchanged, {crawl_stats.failed} failed pages; "
                f"{index_stats.added + index_stats.updated} indexed; {time.monotonic() - started:.1f} s.")
+    _alerts_after_index(ctx)
 
 
 @cli.command("extract")
@@ -373,14 +375,18 @@ def extract_cmd(ctx: Context, source: str, url: str | None, site_profile: Path |
 @click.option("--department", default=None)
 @click.option("--category", default=None)
 @click.option("--site", default=None)
+@click.option("--person", default=None, help="Only posts naming this person (a value of the 'Người' facet).")
 @click.option("--filetype", default=None, help="Only posts with attached files: 'any', or a type (pdf, docx, xlsx...).")
+@click.option("--event-from", default=None, help="Only posts placing an event on or after this day (YYYY-MM-DD).")
+@click.option("--event-to", default=None, help="Only posts placing an event on or before this day (YYYY-MM-DD).")
 @click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance")
 @click.option("--page", default=None, type=int)
 @click.option("--limit", default=10, type=int, show_default=True, help="Results per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the JSON API's response.")
 @pass_ctx
 def search_cmd(ctx: Context, query: tuple[str, ...], year: str | None, department: str | None,
-               category: str | None, site: str | None, filetype: str | None, sort: str, page: int | None,
+               category: str | None, site: str | None, person: str | None, filetype: str | None,
+               event_from: str | None, event_to: str | None, sort: str, page: int | None,
                limit: int, as_json: bool) -> None:
     """Search the index.
 
@@ -388,18 +394,27 @@ def search_cmd(ctx: Context, query: tuple[str, ...], year: str | None, departmen
     """
     from indexer.backend import open_search
     from indexer.engine import InvalidParameter, SearchRequest
+    from indexer.engine.hints import hints_json, index_hints
 
     params = {"q": " ".join(query), "year": year, "department": department, "category": category,
-              "site": site, "filetype": filetype, "sort": sort, "page": page, "per_page": limit}
+              "site": site, "person": person, "filetype": filetype, "event_from": event_from, "event_to": event_to,
+              "sort": sort, "page": page, "per_page": limit}
     try:
         request = SearchRequest.from_params(params)
     except InvalidParameter as exc:
         raise click.UsageError(str(exc)) from exc
-    response = open_search(ctx.settings.engine).search(request)
+    engine = open_search(ctx.settings.engine)
+    response = engine.search(request)
+    hints = []
+    if request.q.strip():
+        hints = index_hints(engine, ctx.settings.department_aliases()).hints(request.q, request.filters())
     if as_json:
-        click.echo(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
+        data = {**response.to_json(), "hints": hints_json(request.q, hints)}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_results(response)
+    for hint in hints:
+        click.echo(f"Gợi ý: {hint.label}? (thêm --{hint.parameter} \"{hint.value}\" và bỏ «{' '.join(hint.words)}»)")
 
 
 def _print_results(response: Any) -> None:
@@ -490,6 +505,178 @@ def demo_cmd(ctx: Context, port: int | None) -> None:
                  index=lambda: _run_index(demo, rebuild=False))
     except DemoDataError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+# -- alerts ----------------------------------------------------------------------------------------
+class AlertsGroup(click.Group):
+    """The alerts commands: their library's errors are one line for the user too."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from alerts.errors import AlertsError
+
+        try:
+            return super().invoke(ctx)
+        except AlertsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@cli.group("alerts", cls=AlertsGroup)
+def alerts_group() -> None:
+    """E-mail alerts: subscriptions to searches, made on the site (docs/alerts.md).
+
+    After each 'tracuu index' and 'tracuu reindex' the digests go out by themselves when smtp_host is set.
+
+    Example: tracuu alerts list
+    """
+
+
+def _report_alerts(report: Any) -> str:
+    return (f"Alerts: {report.digests} digests sent ({report.articles} articles), {report.baselines} baselines "
+            f"recorded, {report.failed} failed.")
+
+
+def _alerts_after_index(ctx: Context) -> None:
+    """Digests of what the index job made newly searchable. A failure is logged and the index job still
+    succeeds: what was not sent is found again, and sent, by the next run."""
+    import sqlite3
+
+    from alerts.digest import send_digests
+    from alerts.errors import AlertsError
+    from indexer.backend import open_search
+    from indexer.engine import IndexerError
+
+    try:
+        config = ctx.settings.alerts
+        if not config.enabled or not config.db_path.exists():
+            return
+        engine = open_search(ctx.settings.engine)
+        try:
+            report = send_digests(config, engine)
+        finally:
+            engine.close()
+    except (AlertsError, IndexerError, OSError, sqlite3.Error) as exc:
+        log.error("e-mail alerts not sent (the next index run retries): %s", exc)
+        return
+    for error in report.errors:
+        log.error("e-mail alerts: %s (retried next run)", error)
+    if report.digests or report.failed or report.baselines:
+        click.echo(_report_alerts(report), err=True)
+
+
+@alerts_group.command("list")
+@click.option("--show-addresses", is_flag=True, help="Show whole addresses (masked by default).")
+@pass_ctx
+def alerts_list_cmd(ctx: Context, show_addresses: bool) -> None:
+    """List subscriptions: state, search, created, last digest.
+
+    Example: tracuu alerts list
+    """
+    from alerts.address import mask
+    from alerts.search import describe
+    from alerts.store import Store
+
+    with Store(ctx.settings.alerts.db_path) as store:
+        subs = store.all()
+    for sub in subs:
+        who = sub.address if show_addresses else mask(sub.address)
+        click.echo(f"#{sub.id}\t{sub.state}\t{who}\t{describe(sub.params)}\tcreated {sub.created[:10]}\t"
+                   f"last sent {(sub.last_sent or '—')[:16]}")
+    click.echo(f"{len(subs)} subscriptions ({sum(s.state == 'active' for s in subs)} active).", err=True)
+
+
+@alerts_group.command("send")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing, record nothing.")
+@pass_ctx
+def alerts_send_cmd(ctx: Context, dry_run: bool) -> None:
+    """Find what newly matches each subscription and send the digests now.
+
+    Example: tracuu alerts send --dry-run
+    """
+    from alerts.address import mask
+    from alerts.digest import send_digests
+    from alerts.search import describe
+    from indexer.backend import open_search
+
+    config = ctx.settings.alerts
+    if not config.enabled and not dry_run:
+        raise click.UsageError("E-mail alerts are off: set smtp_host (TRACUU_SMTP_HOST) first.")
+    engine = open_search(ctx.settings.engine)
+    try:
+        report = send_digests(config, engine, dry_run=dry_run)
+    finally:
+        engine.close()
+    if dry_run:
+        for plan in report.planned:
+            sub = plan.subscription
+            head = f"#{sub.id} {mask(sub.address)} {describe(sub.params)}"
+            if plan.baseline:
+                click.echo(f"{head}: would record a baseline of {len(plan.hits)} articles (sends nothing)")
+                continue
+            more = f" (+{plan.more} counted, not listed)" if plan.more else ""
+            click.echo(f"{head}: would send {len(plan.hits)} articles{more}")
+            for hit in plan.hits:
+                click.echo(f"  {(hit.published or '')[:10]}  {hit.title}  [{hit.id}]")
+        click.echo(f"Dry run: {sum(not p.baseline for p in report.planned)} digests would be sent; "
+                   "nothing sent, nothing recorded.")
+        return
+    click.echo(_report_alerts(report))
+    if report.failed:
+        raise click.ClickException("; ".join(report.errors))
+
+
+@alerts_group.command("prune")
+@click.option("--days", type=click.IntRange(min=0), default=7, show_default=True,
+              help="Drop unconfirmed subscriptions older than this many days.")
+@pass_ctx
+def alerts_prune_cmd(ctx: Context, days: int) -> None:
+    """Drop unconfirmed subscriptions older than --days, and every unsubscribed one.
+
+    Example: tracuu alerts prune --days 7
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from alerts.store import Store
+
+    with Store(ctx.settings.alerts.db_path) as store, store.transaction():
+        pending, ended = store.prune(datetime.now(UTC) - timedelta(days=days))
+    click.echo(f"Pruned: {pending} unconfirmed, {ended} unsubscribed.")
+
+
+@alerts_group.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8"))
+@pass_ctx
+def alerts_export_cmd(ctx: Context, file: Any) -> None:
+    """Write every subscription as JSON Lines (addresses included: keep the file private).
+
+    Example: tracuu alerts export alerts.jsonl
+    """
+    from alerts.store import Store
+    from alerts.transfer import export_subscriptions
+
+    count = 0
+    with Store(ctx.settings.alerts.db_path) as store:
+        for line in export_subscriptions(store):
+            file.write(line + "\n")
+            count += 1
+    click.echo(f"Exported {count} subscriptions.", err=True)
+
+
+@alerts_group.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@pass_ctx
+def alerts_import_cmd(ctx: Context, file: Any) -> None:
+    """Add subscriptions from a JSON Lines file made by 'tracuu alerts export'.
+
+    Example: tracuu alerts import alerts.jsonl
+    """
+    from alerts.store import Store
+    from alerts.transfer import import_subscriptions
+
+    with Store(ctx.settings.alerts.db_path) as store:
+        report = import_subscriptions(store, file)
+    for lineno, reason in report.errors:
+        click.echo(f"{file.name}:{lineno}: skipped: {reason}", err=True)
+    click.echo(f"Imported: {report.added} new, {report.existing} already there, {len(report.errors)} skipped.")
 
 
 def main() -> None:

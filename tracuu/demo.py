@@ -47,6 +47,7 @@ def run_demo(settings: Settings, *, port: int, echo: Callable[[str], None],
     """
     from werkzeug.serving import make_server
 
+    from crawl.profiles import load_profiles
     from tracuu.demosite.server import DemoSite
     from webapp import create_app
 
@@ -56,7 +57,9 @@ def run_demo(settings: Settings, *, port: int, echo: Callable[[str], None],
         echo(f"Demo agency site: {base_url}/vi/news/")
         crawl(DEMO_PROFILE, {"base_url": base_url})
         index()
-        app = create_app(settings.engine, per_page=settings.per_page)
+        app = create_app(settings.engine, per_page=settings.per_page, alerts=settings.alerts,
+                         department_aliases=load_profiles(DEMO_PROFILE, substitutions={"base_url": base_url})[0]
+                         .department_aliases)
         server = make_server(settings.host, port, app, threaded=True)
         echo(f"Search the demo at http://{settings.host}:{server.server_port}/  (Ctrl-C to stop)")
         try:

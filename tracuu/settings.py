@@ -6,12 +6,14 @@ Only `load_settings` reads the environment. Paths derive from `data_dir`.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from alerts.config import AlertsConfig
 from indexer.engine.config import BACKENDS, EngineConfig
 
 ENV_PREFIX = "TRACUU_"
@@ -63,6 +65,18 @@ class Settings:
     opensearch_index: str = _setting("tracuu", "Alias searched on OpenSearch; tracuu's indexes are named after it.")
     opensearch_shards: int = _setting(1, "Primary shards of a new OpenSearch index.")
     opensearch_replicas: int = _setting(1, "Replicas of each shard of a new OpenSearch index.")
+    abbreviations_file: str = _setting("", "A TSV file of this deployment's own abbreviations (format of "
+                                       "indexer/analysis/abbreviations.tsv), searched besides the built-in ones.")
+    # e-mail alerts (docs/alerts.md): off until smtp_host is set
+    smtp_host: str = _setting("", "SMTP server that sends e-mail alerts (empty: alerts are off and the site "
+                              "offers no subscription).")
+    smtp_port: int = _setting(587, "Port of the SMTP server (465: TLS from the start).")
+    smtp_starttls: bool = _setting(True, "Upgrade the SMTP connection with STARTTLS (false only for a server on "
+                                   "this machine or a trusted network).")
+    smtp_username: str = _setting("", "SMTP login (empty: no login).")
+    smtp_password: str = _setting("", "SMTP password; prefer TRACUU_SMTP_PASSWORD to the config file.")
+    mail_from: str = _setting("", "From address of alerts (empty: tracuu <noreply@HOST of public_url>).")
+    public_url: str = _setting("http://127.0.0.1:5000", "The site's public address, for the links in e-mails.")
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -74,6 +88,26 @@ class Settings:
         """The search back end and where it keeps its data, for indexer.backend."""
         # the settings of the same names: a setting added to EngineConfig needs no line here
         return EngineConfig(**{f.name: getattr(self, f.name) for f in fields(EngineConfig)})
+
+    @property
+    def alerts(self) -> AlertsConfig:
+        """What e-mail alerts need: the settings of the same names."""
+        return AlertsConfig(**{f.name: getattr(self, f.name) for f in fields(AlertsConfig)})
+
+    def department_aliases(self) -> tuple[tuple[str, str], ...]:
+        """(spelling, department) pairs of the site profiles' alias tables, so a query's "phòng HC-TH" hints
+        its department; none when there are no profiles (a site fed by `tracuu import`). A profile that
+        cannot be read costs the hints its aliases, not the search: the crawl reports it."""
+        from crawl.errors import ProfileError
+        from crawl.profiles import load_profiles
+
+        if not self.sites.exists():
+            return ()
+        try:
+            return tuple(pair for profile in load_profiles(self.sites) for pair in profile.department_aliases)
+        except (ProfileError, OSError) as exc:
+            logging.getLogger("tracuu").warning("department aliases not read: %s", exc)
+            return ()
 
     @property
     def archive_path(self) -> Path:
@@ -88,6 +122,8 @@ def _convert(name: str, raw: Any, kind: type) -> Any:
     try:
         if kind is Path:
             return Path(str(raw))
+        if kind is bool:
+            return _boolean(raw)
         if kind is int:
             return int(raw)
         if kind is float:
@@ -95,6 +131,18 @@ def _convert(name: str, raw: Any, kind: type) -> Any:
         return str(raw)
     except (TypeError, ValueError):
         raise SettingsError(f"Setting '{name}': {raw!r} is not a valid {kind.__name__}.") from None
+
+
+def _boolean(raw: Any) -> bool:
+    """TOML's true/false, or what people write in environment variables."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
 
 
 def _kinds() -> dict[str, type]:

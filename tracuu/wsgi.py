@@ -27,4 +27,4 @@ def create(settings: Settings | None = None) -> Flask:
     """One app per worker process; every worker follows index swaps and commits by itself."""
     s = resolved(settings or load_settings())
     log.info("data dir: %s", s.data_dir)
-    return create_app(s.engine, per_page=s.per_page)
+    return create_app(s.engine, per_page=s.per_page, alerts=s.alerts, department_aliases=s.department_aliases())

@@ -7,8 +7,14 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, request, url_for
 
+from indexer.engine import event_label
+
 # The search's query parameters, in the order they appear in URLs (bookmarkable and shareable).
-PARAMS = ("q", "year", "department", "category", "site", "filetype", "from", "to", "sort", "per_page")
+PARAMS = ("q", "year", "department", "category", "site", "person", "filetype", "from", "to", "event_from", "event_to",
+          "sort", "per_page")
+
+# every filter off: search_url(**NO_FILTERS) keeps the words and the sort
+NO_FILTERS: dict[str, None] = {k: None for k in PARAMS if k not in ("q", "sort", "per_page")}
 
 
 def vn_date(published: str | None) -> str:
@@ -76,5 +82,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.filters["vn_size"] = vn_size
     app.jinja_env.filters["safe_url"] = safe_url
+    app.jinja_env.filters["event_label"] = event_label
     app.jinja_env.globals["search_url"] = search_url
+    app.jinja_env.globals["no_filters"] = NO_FILTERS
     app.jinja_env.globals["article_url"] = article_url

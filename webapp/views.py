@@ -24,19 +24,22 @@ from indexer.engine import (
     SearchEngine,
     SearchRequest,
     SearchResponse,
+    article_event_dates,
+    article_people,
     attachment_matches,
     file_name,
     file_type,
     mark_query,
     query_terms,
 )
+from indexer.engine.hints import Hint, apply_hint, hints_json, index_hints
 from webapp.feed import atom_feed, opensearch_description
-from webapp.filters import PARAMS, search_params
+from webapp.filters import PARAMS, search_params, search_url
 
 bp = Blueprint("views", __name__)
 
 FACET_LABELS = {"year": "Năm", "department": "Đơn vị", "category": "Chuyên mục", "site": "Trang nguồn",
-                "filetype": "Tệp đính kèm"}
+                "person": "Người", "filetype": "Tệp đính kèm"}
 FACET_SHOWN = 12     # facet values listed before "Xem thêm" (the rest fold into <details>)
 HOME_NEWEST = 8      # newest posts on the home page: what people come back for
 HOME_TTL = 60.0      # seconds the home page's newest posts and counts are reused (a full-index count)
@@ -86,11 +89,25 @@ def search() -> Any:
         if not search_params():
             return _home()
         response = _index().search(search_request)
+        hints = _hints(search_request)
     except IndexerError as exc:
         return _error_page(503, "Chưa có chỉ mục", _unavailable(exc))
+    chips = [{"url": search_url(q=apply_hint(search_request.q, h), **{h.parameter: h.value}), "label": h.label,
+              "words": " ".join(h.words)} for h in hints]
     return render_template("search.html", req=search_request, res=response, labels=FACET_LABELS,
                            filetypes=FILETYPES, shown=FACET_SHOWN, chart=_year_chart(response), pages=_pages(response),
-                           elapsed=time.perf_counter() - started)
+                           elapsed=time.perf_counter() - started, hints=chips)
+
+
+def _hints(req: SearchRequest) -> list[Hint]:
+    """Filters the query's words name, offered as chips (never applied without a click)."""
+    if not req.q.strip():
+        return []
+    cached = current_app.extensions.get("tracuu_hints")
+    if cached is None or time.monotonic() - cached[0] >= HOME_TTL:  # a whole-index count, reused as the home page's
+        cached = (time.monotonic(), index_hints(_index(), current_app.config["TRACUU_DEPARTMENT_ALIASES"]))
+        current_app.extensions["tracuu_hints"] = cached
+    return cached[1].hints(req.q, req.filters())
 
 
 def _home() -> str:
@@ -117,14 +134,11 @@ def _pages(res: SearchResponse) -> dict[str, Any]:
             "next": res.page + 1 if res.page < last else None}
 
 
-def _year_chart(res: SearchResponse) -> list[dict[str, Any]]:
-    """Bars for the timeline: every year between the first and last with a match, oldest first."""
-    counts = {int(f.value): f.count for f in res.facets.get("year", []) if f.value.isdigit()}
-    if not counts:
-        return []
-    top = max(counts.values())
-    return [{"year": y, "count": counts.get(y, 0), "height": round(100 * counts.get(y, 0) / top)}
-            for y in range(min(counts), max(counts) + 1)]
+def _year_chart(res: SearchResponse) -> list[Any]:
+    """Bars for the timeline (webapp.timeline.Bucket): years, or wider spans when the matches cover decades."""
+    from webapp.timeline import buckets  # imported here so this helper stays the only place views.py names it
+
+    return buckets({int(f.value): f.count for f in res.facets.get("year", []) if f.value.isdigit()})
 
 
 @bp.route("/api/search")
@@ -135,9 +149,11 @@ def api_search() -> Any:
         return _api_error(400, str(exc), exc.name)
     try:
         response = _index().search(search_request)
+        hints = _hints(search_request)
     except IndexerError as exc:
         return _api_error(503, _unavailable(exc))
-    return jsonify(response.to_json())
+    # a hint's `query` is the search's words without the ones it names: what to search with its filter
+    return jsonify({**response.to_json(), "hints": hints_json(search_request.q, hints)})
 
 
 @bp.route("/article")
@@ -155,7 +171,9 @@ def article() -> Any:
         related = []
     return render_template("article.html", article=found, paragraphs=paragraphs,
                            title_html=Markup(mark_query(found.title, q)), related=related, q=q,
-                           from_search=bool(search_params()), attachments=_attachment_items(found, q))
+                           from_search=bool(search_params()), attachments=_attachment_items(found, q),
+                           event_dates=[d.isoformat() for d in article_event_dates(found)],
+                           people=article_people(found))
 
 
 # kind (attachments.sniff) → the Content-Type of an archived copy (its label is FILETYPES', as in the facet)

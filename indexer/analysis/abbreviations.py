@@ -16,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from indexer.analysis.text import fold, syllables
+from indexer.errors import IndexerError
 
 Form = tuple[str, ...]  # folded syllables: ("ubnd",), ("uy", "ban", "nhan", "dan")
 
@@ -25,7 +26,7 @@ BUILTIN = "abbreviations.tsv"
 SHORT_LETTERS = 2
 
 
-class AbbreviationsError(ValueError):
+class AbbreviationsError(IndexerError, ValueError):
     """A table file that cannot be read or has a malformed row; the message names the file and line."""
 
 

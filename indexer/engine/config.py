@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.analysis.abbreviations import Abbreviations, load_abbreviations
 from indexer.errors import IndexerError
 
 BACKENDS = ("whoosh", "opensearch")
@@ -32,11 +33,18 @@ class EngineConfig:
     opensearch_index: str = "tracuu"
     opensearch_shards: int = 1
     opensearch_replicas: int = 1
+    # a deployment's own abbreviations, added to the built-in table (same format as analysis/abbreviations.tsv)
+    abbreviations_file: str = ""
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise UnknownBackendError(f"Unknown search back end {self.backend!r}; "
                                       f"this tracuu knows: {', '.join(BACKENDS)}.")
+
+    def abbreviations(self) -> Abbreviations:
+        """The table queries expand abbreviations with; read once by each engine. Raises AbbreviationsError
+        (an IndexerError naming the file and line) for a file that cannot be used."""
+        return load_abbreviations([Path(self.abbreviations_file)] if self.abbreviations_file else [])
 
     @property
     def archive_path(self) -> Path:

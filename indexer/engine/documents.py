@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from archive import Article, attachment_pages
-from indexer.analysis.text import AnalyzedText
+from indexer.analysis.event_dates import event_dates
+from indexer.analysis.people import Person, people
+from indexer.analysis.text import AnalyzedText, normalize_text
 
 # Characters of an article's attachments indexed: a 300-page report is searchable through its first ~250 pages
 # (and a long spreadsheet through its first rows) without one article outweighing a thousand posts in the index.
@@ -79,11 +82,48 @@ def file_types(article: Article) -> str:
     return " ".join([ANY_FILE, *kinds])
 
 
+def article_text(article: Article) -> str:
+    """The text whose dates and people an article is about: its title, then its body."""
+    return f"{article.title or ''}\n{article.body or ''}"
+
+
+def article_event_dates(article: Article) -> list[date]:
+    """The days the article places events on (a yearless "sáng 16/5" takes the publication's year); the title
+    apart from the body, whose first date its words ("… ban hành kế hoạch") would otherwise seem to issue."""
+    days = set(event_dates(article.title or "", article.published)) | set(event_dates(article.body, article.published))
+    return sorted(days)
+
+
+def article_people(article: Article) -> list[Person]:
+    """The people the article introduces by a title or an honorific, with their titles."""
+    return people(article_text(article))
+
+
+def event_tokens(days: Iterable[date]) -> str:
+    """Each day as its year, month and day tokens ("2019 201901 20190118"): a range filter is an OR of
+    the few whole years, months and days that cover it (plan.event_cover), on any back end."""
+    tokens = {token for d in days for token in (f"{d.year}", f"{d.year}{d.month:02d}", d.strftime("%Y%m%d"))}
+    return " ".join(sorted(tokens))
+
+
+def person_token(name: str) -> str:
+    """A person's one token in the `person` field: the tone-normalised name joined by underscores
+    ("Hà_Lê_Thanh_Chung"), so whitespace-split fields keep it whole and the facet shows it as written."""
+    return "_".join(normalize_text(name).split())
+
+
+def person_name(token: str) -> str:
+    """The name a `person` token stands for: "Hà_Lê_Thanh_Chung" → "Hà Lê Thanh Chung"."""
+    return token.replace("_", " ")
+
+
 def facet_values(article: Article) -> dict[str, str]:
-    """The article's facet values (and its attachments' types, a filter only); an absent one stays out of
-    the document, and so out of the counts."""
+    """The article's facet values, and the tokens of its filters (its attachments' types, the days of its
+    events, the people it names); an absent one stays out of the document, and so out of the counts."""
     facets = {"year": str(article.year) if article.year else None, "department": article.department,
-              "category": article.category, "site": article.site, "filetype": file_types(article)}
+              "category": article.category, "site": article.site, "filetype": file_types(article),
+              "event": event_tokens(article_event_dates(article)),
+              "person": " ".join(dict.fromkeys(person_token(p.name) for p in article_people(article)))}
     return {k: v for k, v in facets.items() if v}
 
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from indexer.analysis.text import fold, has_marks, nfc, syllables
+from indexer.engine.base import SearchEngine
 from indexer.engine.query import MAX_QUERY_CHARS, TOKEN  # the query syntax's one definition
+from indexer.engine.request import SearchRequest
 
 PARAMETERS = ("year", "department", "category", "site")
 NO_FILTERS: Mapping[str, str] = MappingProxyType({})
@@ -290,3 +292,16 @@ def _searchable(tokens: list[_Token], removed: set[int]) -> bool:
 
 def _label(parameter: str, value: str) -> str:
     return f"Lọc theo năm {value}" if parameter == "year" else LABELS[parameter].format(value)
+
+
+def index_hints(engine: SearchEngine, aliases: Sequence[tuple[str, str]] = ()) -> HintTable:
+    """The hint table of the values in an engine's whole index: one whole-index count, so a caller answering
+    many searches keeps it a while (new values then hint within that while)."""
+    everything = engine.search(SearchRequest(per_page=1))
+    return HintTable.of({name: [f.value for f in everything.facets.get(name, [])] for name in PARAMETERS}, aliases)
+
+
+def hints_json(query: str, found: Iterable[Hint]) -> list[dict[str, str]]:
+    """Hints as the JSON API gives them, each with the `query` to search with its filter set."""
+    return [{**h.as_json(), "query": apply_hint(query, h)} for h in found]
+

@@ -8,15 +8,19 @@ back ends match the same documents and weigh them alike.
 
 Fields are the analysed ones every back end indexes: `title_f`/`body_f`/`att_f` (folded syllables of
 the title, the body and the attached files), `title_s`/`body_s`/`att_s` (exact syllables), `codes`, the
-facets (`FACETS`), `filetype`, `id` and `pubdate` (YYYYMMDDHHMM as an integer).
+facets (`FACETS`), `filetype`, `event` (days as year, month and day tokens), `id` and `pubdate`
+(YYYYMMDDHHMM as an integer).
 """
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from indexer.analysis.abbreviations import Abbreviations, Form, builtin_abbreviations
 from indexer.analysis.text import codes, fold, has_marks, stopwords
+from indexer.engine.documents import person_token
 from indexer.engine.query import Clause, ParsedQuery
 from indexer.engine.request import SearchRequest
 
@@ -222,11 +226,39 @@ def plan_query(parsed: ParsedQuery, *, match_all: bool = True, abbreviations: Ab
     return main
 
 
+FIRST_EVENT = date(1945, 1, 1)  # event_dates keeps no earlier day
+
+
+def event_cover(low: date | None, high: date | None) -> list[str]:
+    """The fewest `event` tokens (documents.event_tokens) whose days make up [low, high]: whole years,
+    then whole months, then single days at the edges; at most ~80 tokens plus one per year.
+    An open end stops at 1945 or next year, the days event_dates can return."""
+    cur = max(low or FIRST_EVENT, FIRST_EVENT)
+    high = high or date(date.today().year + 1, 12, 31)
+    out: list[str] = []
+    while cur <= high:
+        month_end = cur.replace(day=monthrange(cur.year, cur.month)[1])
+        if cur.month == 1 and cur.day == 1 and date(cur.year, 12, 31) <= high:
+            out.append(f"{cur.year}")
+            cur = date(cur.year + 1, 1, 1)
+        elif cur.day == 1 and month_end <= high:
+            out.append(f"{cur.year}{cur.month:02d}")
+            cur = month_end + timedelta(days=1)
+        else:
+            out.append(cur.strftime("%Y%m%d"))
+            cur += timedelta(days=1)
+    return out
+
+
 def plan_filter(request: SearchRequest) -> Node | None:
-    """The request's facet values, file type and date range, all required; None without any."""
-    parts: list[Node] = [Term(k, v) for k, v in request.filters().items()]
+    """The request's facet values, file type, publication and event date ranges, all required; None
+    without any."""
+    parts: list[Node] = [Term(k, person_token(v) if k == "person" else v) for k, v in request.filters().items()]
     if request.date_from or request.date_to:
         low = int(request.date_from.strftime("%Y%m%d0000")) if request.date_from else None
         high = int(request.date_to.strftime("%Y%m%d2359")) if request.date_to else None
         parts.append(DateRange(low, high))
+    if request.event_from or request.event_to:
+        cover = event_cover(request.event_from, request.event_to)
+        parts.append(AnyOf(tuple(Term("event", t) for t in cover)) if cover else Without(Everything(), Everything()))
     return AllOf(tuple(parts)) if parts else None

@@ -8,7 +8,8 @@ from typing import Any
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
-FACETS = ("year", "department", "category", "site")  # the fields results are counted and filtered by
+# the fields results are counted and filtered by; "person" holds several values an article (documents.person_token)
+FACETS = ("year", "department", "category", "site", "person")
 # the `filetype` filter: "any" (có tệp đính kèm) or one type of attached file
 FILTERS = (*FACETS, "filetype")  # fields a search may be restricted to one value of
 FILETYPES = {"any": "có tệp đính kèm", "pdf": "PDF", "doc": "Word (.doc)", "docx": "Word (.docx)",
@@ -33,6 +34,9 @@ class SearchRequest:
     date_from: date | None = None
     date_to: date | None = None
     filetype: str | None = None
+    person: str | None = None
+    event_from: date | None = None  # the days events take place on (documents.article_event_dates)
+    event_to: date | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
@@ -76,9 +80,14 @@ class SearchRequest:
         sort = text("sort") or "relevance"
         if sort not in ("relevance", "newest"):
             raise InvalidParameter("sort", "Tham số 'sort' chỉ nhận 'relevance' hoặc 'newest'.")
+        event_from, event_to = day("event_from"), day("event_to")
+        if event_from and event_to and event_from > event_to:
+            raise InvalidParameter("event_from", f"Ngày diễn ra từ ({event_from:%d/%m/%Y}) đang sau ngày diễn ra đến "
+                                                 f"({event_to:%d/%m/%Y}). Hãy đổi lại khoảng thời gian.")
         return cls(
             q=str(params.get("q") or ""), year=year, department=text("department"),
             category=text("category"), site=text("site"), date_from=day("from"), date_to=day("to"), filetype=filetype,
+            person=text("person"), event_from=event_from, event_to=event_to,
             sort=sort, page=integer("page", 1, 1, MAX_PAGE),
             per_page=integer("per_page", 10, 1, MAX_PER_PAGE),
         )

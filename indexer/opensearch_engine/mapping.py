@@ -13,7 +13,7 @@ from typing import Any
 from indexer.analysis.text import ANALYSIS_VERSION
 from indexer.engine.request import FACETS, MAX_PAGE, MAX_PER_PAGE
 
-MAPPING_VERSION = 3  # bump when fields change; with ANALYSIS_VERSION it decides when to rebuild
+MAPPING_VERSION = 4  # bump when fields change; with ANALYSIS_VERSION it decides when to rebuild
 TOKENS = {"type": "text", "analyzer": "tracuu_tokens", "similarity": "BM25"}
 STORED = {"type": "keyword", "index": False, "doc_values": False}
 
@@ -50,6 +50,8 @@ def index_body(name: str, *, shards: int, replicas: int) -> dict[str, Any]:
                 # attached files' text, as the body's; their types only filter
                 "att_f": TOKENS, "att_s": {**TOKENS, "index_options": "freqs"},
                 "filetype": {**TOKENS, "index_options": "docs", "norms": False},
+                # the days of events as year, month and day tokens (plan.event_cover); `person` is a facet
+                "event": {**TOKENS, "index_options": "docs", "norms": False},
                 # segmented words: only counted (indexer/engine/suggest.py), so no positions, no norms
                 "words": {**TOKENS, "index_options": "docs", "norms": False},
             },

@@ -36,6 +36,7 @@ class OpenSearchEngine:
         self.url = config.opensearch_url
         self.alias = config.opensearch_index
         self.archive_path = config.archive_path
+        self.abbreviations = config.abbreviations()
         self.client = connect(self.url, ca_file=config.opensearch_ca_file)
         self._local = threading.local()
         self._routings = ShardRoutings()
@@ -59,6 +60,9 @@ class OpenSearchEngine:
                 raise IndexMissingError(f"No OpenSearch index behind '{self.alias}'. Run 'tracuu index' first.") \
                     from None
 
+    def _plan(self, parsed: ParsedQuery, *, match_all: bool = True) -> Node:
+        return plan_query(parsed, match_all=match_all, abbreviations=self.abbreviations)
+
     def _query(self, query: Node, filters: Node | None, *, start: int = 0, size: int = 0, newest: bool = False,
                facets: bool = False) -> dict[str, Any]:
         body: dict[str, Any] = {"query": filtered(query, filters), "from": start, "size": size,
@@ -79,7 +83,7 @@ class OpenSearchEngine:
             if request.q.strip():
                 response.error = "Truy vấn không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu)."
         else:
-            query = plan_query(parsed)
+            query = self._plan(parsed)
         start = (request.page - 1) * request.per_page
         newest = request.sort == "newest" or parsed.is_empty
         found = self._query(query, filters, start=start, size=request.per_page, newest=newest, facets=True)
@@ -90,7 +94,7 @@ class OpenSearchEngine:
         if not found["hits"]["total"]["value"] and response.suggestion:
             # the original finds nothing: search the correction instead, and say so
             alt = parse_query(response.suggestion)
-            alt_found = self._query(plan_query(alt), filters, start=start, size=request.per_page, newest=newest,
+            alt_found = self._query(self._plan(alt), filters, start=start, size=request.per_page, newest=newest,
                                     facets=True)
             if alt_found["hits"]["total"]["value"]:
                 parsed, found = alt, alt_found
@@ -98,10 +102,10 @@ class OpenSearchEngine:
                                    f"«{response.suggestion}».")
         elif response.suggestion:
             # a real-word slip ("trốn thuê"): the original's matches stay, the correction's join them
-            query = AnyOf((query, plan_query(parse_query(response.suggestion))))
+            query = AnyOf((query, self._plan(parse_query(response.suggestion))))
             found = self._query(query, filters, start=start, size=request.per_page, newest=newest, facets=True)
         if not found["hits"]["total"]["value"] and len(parsed.clauses) > 1:
-            partial = self._query(plan_query(parsed, match_all=False), filters, start=start,
+            partial = self._query(self._plan(parsed, match_all=False), filters, start=start,
                                   size=request.per_page, newest=newest, facets=True)
             if partial["hits"]["total"]["value"]:
                 found = partial
@@ -130,7 +134,7 @@ class OpenSearchEngine:
         parsed = parse_query(article.title)
         if parsed.is_empty:
             return []
-        query = Without(plan_query(parsed, match_all=False), Term("id", article_id))
+        query = Without(self._plan(parsed, match_all=False), Term("id", article_id))
         return [make_hit(h["_source"], h.get("_score")) for h in self._query(query, None, size=limit)["hits"]["hits"]]
 
     def doc_count(self) -> int:

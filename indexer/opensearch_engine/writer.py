@@ -45,8 +45,11 @@ def document(article: Article, content_hash: str, words: str) -> dict[str, Any]:
     title, body = analyze(article.title, segment=False), analyze(article.body, segment=False)
     attached = attached_text(article)
     files = analyze(attached, segment=False) if attached else None
-    return {**stored_fields(article, content_hash), **token_fields(title, body, files), **facet_values(article),
-            "words": words}
+    doc = {**stored_fields(article, content_hash), **token_fields(title, body, files), **facet_values(article),
+           "words": words}
+    if "person" in doc:  # a keyword field: one value per person
+        doc["person"] = doc["person"].split()
+    return doc
 
 
 def update_index(archive: Archive, config: EngineConfig, *, rebuild: bool = False,

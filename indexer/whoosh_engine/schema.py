@@ -20,7 +20,8 @@ from whoosh.formats import tokens as analysed_tokens
 # 3: no `words` field: segmented words are counted per segment beside it (worddf.py);
 #    exact syllables and codes carry weights only (Weights), no frequency values.
 # 4: attached files' text (att_f, att_s) and their types (filetype).
-SCHEMA_VERSION = 4
+# 5: the days of events (event) and the people named (person).
+SCHEMA_VERSION = 5
 
 _BIG_ENDIAN = sys.byteorder == "big"
 _UINT32 = partial(array, "I")
@@ -168,6 +169,11 @@ def build_schema() -> Schema:
         filetype=TokenField(analyzer=tokens, phrase=False),
         # (underthesea's words are no field: the suggester reads only their counts, kept beside each
         # segment by `worddf`; as a ranking boost they measured worse than phrases)
+        # the days events take place on, as year, month and day tokens: the event_from/event_to filter
+        event=TokenField(analyzer=tokens, phrase=False),
+        # the people named, one token each ("Hà_Lê_Thanh_Chung"): the "Người" facet and filter, counted
+        # from the field's terms (matching.facet_bits), as an article names several
+        person=TokenField(analyzer=tokens, phrase=False),
         # document numbers and dates kept whole ("15/2003/qh11")
         codes=TokenField(analyzer=tokens, phrase=False),
         # facets and filters: one column each, counted per query

@@ -15,7 +15,7 @@ import logging
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain, repeat
 from operator import add, rshift, sub
@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 # folded field → the exact field it is the fold of
 FOLDED = {"title_f": "title_s", "body_f": "body_s", "att_f": "att_s"}
 BLOCK_INDEXES = 4096           # block start tables of terms read for positions
+# Values of a facet whose documents hold several (the people named) counted per search: the ones in most
+# documents. A value costs a bitset of the index's size (12 KB at 100 000 articles) and a popcount a search.
+TERM_FACET_VALUES = 1000
 
 # bit offsets set in each byte value: turning a bitset into docnums without testing every bit
 _BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
@@ -211,15 +214,34 @@ class IndexView:
         with self._lock:
             table = self._facet_bits.get(name)
         if table is None:
-            table = {}
-            for leaf, offset in self.leaves:
-                for v, local in self.data.table((segment_id(leaf), "facet", name),
-                                                lambda leaf=leaf: self._leaf_facet_bits(leaf, name)).items():
-                    table[v] = table.get(v, 0) | local << offset
-            table = {v: bits & self.live for v, bits in table.items()}
+            if name not in self.schema:  # an index made before the facet was: nothing to count
+                table = {}
+            elif self.schema[name].__class__.__name__ != "ID":
+                table = self._term_facet_bits(name)
+            else:
+                table = {}
+                for leaf, offset in self.leaves:
+                    for v, local in self.data.table((segment_id(leaf), "facet", name),
+                                                    lambda leaf=leaf: self._leaf_facet_bits(leaf, name)).items():
+                        table[v] = table.get(v, 0) | local << offset
+                table = {v: bits & self.live for v, bits in table.items()}
             with self._lock:
                 self._facet_bits[name] = table
         return table
+
+    def _term_facet_bits(self, name: str) -> dict[str, int]:
+        """A facet of a token field (several values a document): the TERM_FACET_VALUES terms found in the most
+        documents, each its term bitset. Document frequencies count deleted documents (they only choose)."""
+        frequencies: Counter[str] = Counter()
+        for leaf, _offset in self.leaves:
+            def build(leaf: Any = leaf) -> dict[str, int]:
+                if name not in leaf.schema:
+                    return {}
+                return {text.decode("utf-8"): info.doc_frequency() for text, info in leaf.iter_field(name)}
+
+            frequencies.update(self.data.table((segment_id(leaf), "frequencies", name), build))
+        top = sorted(frequencies.items(), key=lambda tf: (-tf[1], tf[0]))[:TERM_FACET_VALUES]
+        return {text: bits for text, _n in top if (bits := self.term_bits(name, text))}
 
     def _leaf_facet_bits(self, leaf: Any, name: str) -> dict[str, int]:
         groups: dict[str, list[int]] = defaultdict(list)

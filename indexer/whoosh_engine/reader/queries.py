@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
+from indexer.analysis.abbreviations import Abbreviations
 from indexer.engine.plan import (
     AllOf,
     AnyOf,
@@ -51,14 +52,15 @@ def to_whoosh(node: Node) -> Q.Query:
     raise TypeError(f"not a query plan node: {node!r}")
 
 
-def build_query(parsed: ParsedQuery, *, match_all: bool = True) -> Q.Query:
+def build_query(parsed: ParsedQuery, *, match_all: bool = True, abbreviations: Abbreviations | None = None) -> Q.Query:
     """The plan of a parsed query (`plan_query`) as a Whoosh query."""
-    return to_whoosh(plan_query(parsed, match_all=match_all))
+    return to_whoosh(plan_query(parsed, match_all=match_all, abbreviations=abbreviations))
 
 
-def union(final: Q.Query, alt: ParsedQuery, filt: Q.Query | None) -> Q.Query:
+def union(final: Q.Query, alt: ParsedQuery, filt: Q.Query | None,
+          abbreviations: Abbreviations | None = None) -> Q.Query:
     """Matches of the query as typed or as corrected, each scored by its own words."""
-    corrected = build_query(alt)
+    corrected = build_query(alt, abbreviations=abbreviations)
     return Q.Or([final, Q.And([corrected, filt]) if filt is not None else corrected])
 
 

@@ -19,6 +19,7 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 
 from archive import Archive, Article
+from indexer.analysis.abbreviations import Abbreviations
 from indexer.engine.base import read_archive
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
@@ -47,8 +48,10 @@ class SearchIndex:
     processes (gunicorn -w) are what use more cores.
     """
 
-    def __init__(self, index_path: Path, archive_path: Path, *, cache_mb: int | None = None) -> None:
+    def __init__(self, index_path: Path, archive_path: Path, *, cache_mb: int | None = None,
+                 abbreviations: Abbreviations | None = None) -> None:
         self.index_path = Path(index_path)
+        self.abbreviations = abbreviations  # None: the built-in table
         self.archive_path = Path(archive_path)
         self._budget = CacheBudget.of_mb(cache_mb)
         self._lock = threading.Lock()  # guards the generation (searcher, caches)
@@ -168,7 +171,7 @@ class SearchIndex:
                 response.error = "Truy vấn không có từ nào để tìm (chỉ có dấu câu hoặc ký hiệu)."
             base: Q.Query = Q.Every()
         else:
-            base = build_query(parsed)
+            base = build_query(parsed, abbreviations=self.abbreviations)
         final = Q.And([base, filt]) if filt is not None else base
         bits = _match(searcher, view, final)
         if not parsed.is_empty and self._suggester is not None:
@@ -176,7 +179,8 @@ class SearchIndex:
         if not bits and response.suggestion:
             # the original finds nothing: search the correction instead, and say so
             alt = parse_query(response.suggestion)
-            alt_final = Q.And([build_query(alt), filt]) if filt is not None else build_query(alt)
+            alt_final = Q.And([build_query(alt, abbreviations=self.abbreviations), filt]) if filt is not None \
+                else build_query(alt, abbreviations=self.abbreviations)
             alt_bits = _match(searcher, view, alt_final)
             if alt_bits:
                 parsed, final, bits = alt, alt_final, alt_bits
@@ -184,10 +188,10 @@ class SearchIndex:
                                    f"«{response.suggestion}».")
         elif bits and response.suggestion:
             # a real-word slip ("trốn thuê"): the original's matches stay, the correction's join them
-            final = union(final, parse_query(response.suggestion), filt)
+            final = union(final, parse_query(response.suggestion), filt, self.abbreviations)
             bits = _match(searcher, view, final)
         if not bits and len(parsed.clauses) > 1:
-            base = build_query(parsed, match_all=False)
+            base = build_query(parsed, match_all=False, abbreviations=self.abbreviations)
             final = Q.And([base, filt]) if filt is not None else base
             bits = _match(searcher, view, final)
             if bits:
@@ -225,7 +229,8 @@ class SearchIndex:
             return []
         searcher, view, scorer = self._generation()
         parsed = parse_query(article.title)
-        query = Q.AndNot(build_query(parsed, match_all=False), Q.Term("id", article_id))
+        related = build_query(parsed, match_all=False, abbreviations=self.abbreviations)
+        query = Q.AndNot(related, Q.Term("id", article_id))
         top = _top(searcher, view, scorer, query, _match(searcher, view, query), limit)
         return [make_hit(searcher.stored_fields(d), score) for score, d in top]
 
