@@ -59,6 +59,18 @@ def request_subscription(store: Store, raw_address: str, args: Mapping[str, str]
     return Confirmation(address, params, token)
 
 
+def confirm_target(store: Store, token: str, now: datetime) -> Subscription | None:
+    """The subscription a confirmation link would activate (for the page with the button), or None for an
+    unknown, expired or withdrawn link; changes nothing."""
+    found = store.by_token(token_hash(token), "confirm") if well_formed(token) else None
+    if found is None or found[0].state == "unsubscribed":
+        return None
+    sub, made = found
+    if sub.state == "pending" and datetime.fromisoformat(made) < now - timedelta(days=CONFIRM_DAYS):
+        return None
+    return sub
+
+
 def confirm(store: Store, token: str, now: datetime) -> Subscription | None:
     """Activate the subscription the link names; None for an unknown, expired or withdrawn link. A second
     click on a working link finds it active and changes nothing."""

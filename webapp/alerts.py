@@ -17,7 +17,7 @@ from alerts.links import PREFIX
 from alerts.mail import confirmation_message, send_one
 from alerts.search import InvalidSearch, describe, results_path
 from alerts.store import Store
-from alerts.subscribe import confirm, request_subscription, unsubscribe, unsubscribe_target
+from alerts.subscribe import confirm, confirm_target, request_subscription, unsubscribe, unsubscribe_target
 from indexer.engine import IndexerError, InvalidParameter
 
 log = logging.getLogger("tracuu.alerts")
@@ -91,10 +91,18 @@ def _back(args: dict[str, str]) -> str | None:
     return results_path(clean) if clean else None
 
 
-@bp.get("/confirm/<token>")
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm_page(token: str) -> Any:
+    """GET shows a button and changes nothing: a mail scanner that opens every link must not subscribe an
+    address someone else typed. The POST of that button confirms."""
     config = _config()
     with Store(config.db_path) as store:
+        if request.method == "GET":
+            pending = confirm_target(store, token, _now())
+            if pending is None:
+                return _problem(404, "Liên kết không dùng được", UNKNOWN_LINK)
+            return _page("alerts_confirm.html", what=describe(pending.params), done=pending.state == "active",
+                         back=results_path(pending.params))
         sub = confirm(store, token, _now())
         if sub is None:
             return _problem(404, "Liên kết không dùng được", UNKNOWN_LINK)
