@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import types
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,6 +79,23 @@ def make_index(data_dir: Path) -> Iterator[Callable[..., SearchIndex]]:
     yield make
     for index in opened:
         index.close()
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """A Flask app served by werkzeug on 127.0.0.1, port 0, in a background thread: its base URL. The app's
+    engine is closed after."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join()
+        app.extensions["tracuu_index"].close()
 
 
 def chromium_path() -> str | None:

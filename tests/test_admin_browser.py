@@ -3,13 +3,13 @@ phone, against a real server over the agency posts of tests/test_admin_search.py
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from indexer.backend import EngineConfig
+from tests.conftest import served
 from tests.test_admin_search import ALIASES, HCTH, agency_articles
 from tests.test_browser import CHROMIUM, browser, new_page, problems, query, sync_api  # noqa: F401  (fixtures)
 from tests.test_webapp import build_site
@@ -23,17 +23,9 @@ SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "hei
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
     index_path, _archive = build_site(tmp_path_factory.mktemp("agency-browser"), agency_articles())
-    app = create_app(EngineConfig(index_path.parent), department_aliases=ALIASES)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    app.extensions["tracuu_index"].close()
+    with served(create_app(EngineConfig(index_path.parent), department_aliases=ALIASES)) as url:
+        yield url
 
 
 def follow(page: sync_api.Page, target: sync_api.Locator) -> None:

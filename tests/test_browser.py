@@ -7,7 +7,6 @@ open an article, come back. Screenshots land in each test's tmp dir (desktop and
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from indexer.backend import EngineConfig
-from tests.conftest import chromium_path
+from tests.conftest import chromium_path, served
 from tests.test_webapp import build_site
 from webapp import create_app
 
@@ -31,17 +30,9 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app served by werkzeug on 127.0.0.1, port 0, in a background thread."""
-    from werkzeug.serving import make_server
-
     index_path, archive_path = build_site(tmp_path_factory.mktemp("browser-site"))
-    app = create_app(EngineConfig(index_path.parent), per_page=3)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    app.extensions["tracuu_index"].close()
+    with served(create_app(EngineConfig(index_path.parent), per_page=3)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ real Whoosh index spanning 1957–2022, its bars and the facet lists' filter box
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +15,7 @@ import pytest
 
 from archive import Article
 from indexer.backend import EngineConfig
-from tests.conftest import chromium_path
+from tests.conftest import chromium_path, served
 from tests.test_webapp import build_site
 from webapp import create_app
 from webapp.timeline import MAX_BARS, MIN_HEIGHT, Bucket, buckets
@@ -94,17 +93,9 @@ def timeline_articles() -> list[Article]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app over an index of timeline_articles(), served on 127.0.0.1 in a background thread."""
-    from werkzeug.serving import make_server
-
     index_path, _ = build_site(tmp_path_factory.mktemp("timeline-site"), timeline_articles())
-    app = create_app(EngineConfig(index_path.parent), per_page=5)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    app.extensions["tracuu_index"].close()
+    with served(create_app(EngineConfig(index_path.parent), per_page=5)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
