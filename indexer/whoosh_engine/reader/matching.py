@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 FOLDED = {"title_f": "title_s", "body_f": "body_s", "att_f": "att_s"}
 BLOCK_INDEXES = 4096           # block start tables of terms read for positions
 # Values of a facet whose documents hold several (the people named) counted per search: the ones in most
-# documents. A value costs a bitset of the index's size (12 KB at 100 000 articles) and a popcount a search.
+# documents. A value costs a bitset of the index's size (12 KB at 100 000 articles) and an AND and popcount a
+# search: at 100 000 articles these 1 000 take 9.2 ms a search. Fewer would cost OpenSearch parity (its terms
+# aggregation counts every person among the matches): the corpus's 5 000 articles name more than 300.
 TERM_FACET_VALUES = 1000
 
 # bit offsets set in each byte value: turning a bitset into docnums without testing every bit
