@@ -8,13 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from indexer.engine import SearchRequest
+from indexer.engine import LABELS, SearchRequest
 
 DROPPED = ("page", "per_page")  # where one is in the results, not what is searched
 MAX_PARAMS = 20
 MAX_VALUE = 500
-LABELS = {"year": "Năm", "department": "Đơn vị", "category": "Chuyên mục", "site": "Trang nguồn",
-          "filetype": "Tệp đính kèm", "from": "Từ ngày", "to": "Đến ngày"}
 UNSHOWN = ("q", "sort")  # the query is quoted first; the order of results does not change what matches
 
 

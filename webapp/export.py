@@ -29,7 +29,7 @@ from indexer.engine import (
     SearchRequest,
     SearchResponse,
 )
-from webapp.views import _api_error, _index, _request_from_args, _unavailable
+from webapp.views import api_error, engine, request_from_args, unavailable
 
 bp = Blueprint("export", __name__)
 
@@ -62,16 +62,16 @@ def _export(extension: str, mimetype: str, render: Callable[[Iterator[list[Hit]]
     """Validate and run the first page before anything is sent: once streaming starts the status is 200
     whatever happens, so a bad parameter (400) or a missing index (503) must show up here."""
     try:
-        search_request = replace(_request_from_args(), page=1, per_page=MAX_PER_PAGE)
+        search_request = replace(request_from_args(), page=1, per_page=MAX_PER_PAGE)
     except InvalidParameter as exc:
-        return _api_error(400, str(exc), exc.name)
-    engine = _index()
+        return api_error(400, str(exc), exc.name)
+    index = engine()
     try:
-        first = engine.search(search_request)
+        first = index.search(search_request)
     except IndexerError as exc:
-        return _api_error(503, _unavailable(exc))
+        return api_error(503, unavailable(exc))
     cap = EXPORT_CAP
-    response = Response(render(_pages(engine.search, search_request, first, cap)), mimetype=mimetype)
+    response = Response(render(_pages(index.search, search_request, first, cap)), mimetype=mimetype)
     response.headers["Content-Disposition"] = _disposition(search_request.q, extension)
     response.headers["X-Tracuu-Total"] = str(first.total)
     response.headers["X-Tracuu-Truncated"] = "1" if first.total > cap else "0"

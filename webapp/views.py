@@ -16,6 +16,7 @@ from archive import Article, FileStore
 from attachments.sniff import sniff
 from indexer.engine import (
     FILETYPES,
+    LABELS,
     MAX_PAGE,
     AttachmentMatch,
     IndexerError,
@@ -38,8 +39,6 @@ from webapp.filters import PARAMS, search_params, search_url
 
 bp = Blueprint("views", __name__)
 
-FACET_LABELS = {"year": "Năm", "department": "Đơn vị", "category": "Chuyên mục", "site": "Trang nguồn",
-                "person": "Người", "filetype": "Tệp đính kèm"}
 FACET_SHOWN = 12     # facet values listed before "Xem thêm" (the rest fold into <details>)
 HOME_NEWEST = 8      # newest posts on the home page: what people come back for
 HOME_TTL = 60.0      # seconds the home page's newest posts and counts are reused (a full-index count)
@@ -48,11 +47,11 @@ UNUSABLE_INDEX = ("Chưa thể tìm kiếm: chỉ mục hiện không dùng đư
                   "Người quản trị cần chạy 'tracuu index' để dựng lại chỉ mục.")
 
 
-def _index() -> SearchEngine:
+def engine() -> SearchEngine:
     return current_app.extensions["tracuu_index"]
 
 
-def _request_from_args(per_page: int | None = None) -> SearchRequest:
+def request_from_args(per_page: int | None = None) -> SearchRequest:
     """The search the URL asks for; unknown parameters are ignored, bad values raise InvalidParameter."""
     params: dict[str, Any] = dict(request.args)
     if per_page is not None and not params.get("per_page"):
@@ -64,7 +63,7 @@ def _request_from_args(per_page: int | None = None) -> SearchRequest:
     return req
 
 
-def _unavailable(exc: IndexerError) -> str:
+def unavailable(exc: IndexerError) -> str:
     """Why searching is unavailable, for the public: no index yet, or one that must be rebuilt."""
     return NO_INDEX if isinstance(exc, IndexMissingError) else UNUSABLE_INDEX
 
@@ -73,7 +72,7 @@ def _error_page(status: int, title: str, message: str) -> tuple[str, int]:
     return render_template("error.html", title=title, message=message), status
 
 
-def _api_error(status: int, message: str, parameter: str | None = None) -> tuple[Response, int]:
+def api_error(status: int, message: str, parameter: str | None = None) -> tuple[Response, int]:
     """Every API error has this one shape, whatever the status."""
     return jsonify({"error": message, "parameter": parameter}), status
 
@@ -81,20 +80,20 @@ def _api_error(status: int, message: str, parameter: str | None = None) -> tuple
 @bp.route("/")
 def search() -> Any:
     try:
-        search_request = _request_from_args(current_app.config["TRACUU_PER_PAGE"])
+        search_request = request_from_args(current_app.config["TRACUU_PER_PAGE"])
     except InvalidParameter as exc:
         return _error_page(400, "Tham số không hợp lệ", str(exc))
     started = time.perf_counter()
     try:
         if not search_params():
             return _home()
-        response = _index().search(search_request)
+        response = engine().search(search_request)
         hints = _hints(search_request)
     except IndexerError as exc:
-        return _error_page(503, "Chưa có chỉ mục", _unavailable(exc))
+        return _error_page(503, "Chưa có chỉ mục", unavailable(exc))
     chips = [{"url": search_url(q=apply_hint(search_request.q, h), **{h.parameter: h.value}), "label": h.label,
               "words": " ".join(h.words)} for h in hints]
-    return render_template("search.html", req=search_request, res=response, labels=FACET_LABELS,
+    return render_template("search.html", req=search_request, res=response, labels=LABELS,
                            filetypes=FILETYPES, shown=FACET_SHOWN, chart=_year_chart(response), pages=_pages(response),
                            elapsed=time.perf_counter() - started, hints=chips)
 
@@ -105,7 +104,7 @@ def _hints(req: SearchRequest) -> list[Hint]:
         return []
     cached = current_app.extensions.get("tracuu_hints")
     if cached is None or time.monotonic() - cached[0] >= HOME_TTL:  # a whole-index count, reused as the home page's
-        cached = (time.monotonic(), index_hints(_index(), current_app.config["TRACUU_DEPARTMENT_ALIASES"]))
+        cached = (time.monotonic(), index_hints(engine(), current_app.config["TRACUU_DEPARTMENT_ALIASES"]))
         current_app.extensions["tracuu_hints"] = cached
     return cached[1].hints(req.q, req.filters())
 
@@ -120,9 +119,9 @@ def _home() -> str:
     if cached is not None and time.monotonic() - cached[0] < HOME_TTL:
         newest = cached[1]
     else:
-        newest = _index().search(SearchRequest(sort="newest", per_page=HOME_NEWEST))
+        newest = engine().search(SearchRequest(sort="newest", per_page=HOME_NEWEST))
         current_app.extensions["tracuu_home"] = (time.monotonic(), newest)
-    return render_template("search.html", req=None, res=None, newest=newest, labels=FACET_LABELS)
+    return render_template("search.html", req=None, res=None, newest=newest, labels=LABELS)
 
 
 def _pages(res: SearchResponse) -> dict[str, Any]:
@@ -144,14 +143,14 @@ def _year_chart(res: SearchResponse) -> list[Any]:
 @bp.route("/api/search")
 def api_search() -> Any:
     try:
-        search_request = _request_from_args()
+        search_request = request_from_args()
     except InvalidParameter as exc:
-        return _api_error(400, str(exc), exc.name)
+        return api_error(400, str(exc), exc.name)
     try:
-        response = _index().search(search_request)
+        response = engine().search(search_request)
         hints = _hints(search_request)
     except IndexerError as exc:
-        return _api_error(503, _unavailable(exc))
+        return api_error(503, unavailable(exc))
     # a hint's `query` is the search's words without the ones it names: what to search with its filter
     return jsonify({**response.to_json(), "hints": hints_json(search_request.q, hints)})
 
@@ -159,14 +158,14 @@ def api_search() -> Any:
 @bp.route("/article")
 def article() -> Any:
     article_id = request.args.get("id", "").strip()
-    found = _index().article(article_id) if article_id else None
+    found = engine().article(article_id) if article_id else None
     if found is None:
         return _error_page(404, "Không tìm thấy bài viết",
                            "Bài viết này không có trong kho lưu trữ (có thể địa chỉ bị cắt hoặc bài đã bị gỡ).")
     q = request.args.get("q", "")
     paragraphs = [Markup(mark_query(p, q)) for p in found.body.split("\n") if p.strip()]
     try:
-        related = _index().more_like_this(article_id)
+        related = engine().more_like_this(article_id)
     except IndexerError:
         related = []
     return render_template("article.html", article=found, paragraphs=paragraphs,
@@ -304,11 +303,11 @@ def feed() -> Any:
     params.update(sort="newest", page="1", per_page=params.get("per_page") or "20")
     try:
         search_request = SearchRequest.from_params(params)
-        response = _index().search(search_request)
+        response = engine().search(search_request)
     except InvalidParameter as exc:
         return _error_page(400, "Tham số không hợp lệ", str(exc))
     except IndexerError as exc:
-        return _error_page(503, "Chưa có chỉ mục", _unavailable(exc))
+        return _error_page(503, "Chưa có chỉ mục", unavailable(exc))
     page_params = search_params(sort=None, per_page=None)
     xml = atom_feed(response, search_request, self_url=request.url,
                     alternate_url=url_for("views.search", _external=True, **page_params),
@@ -339,7 +338,7 @@ def http_error(exc: HTTPException) -> Any:
     else:
         message = "Yêu cầu không hợp lệ; hãy kiểm tra lại địa chỉ."
     if request.path.startswith("/api/"):
-        response, status = _api_error(status, message)
+        response, status = api_error(status, message)
     else:
         body, status = _error_page(status, ERROR_TITLES.get(status, "Lỗi"), message)
         response = Response(body, status=status, mimetype="text/html")
@@ -352,5 +351,5 @@ def http_error(exc: HTTPException) -> Any:
 @bp.app_errorhandler(500)
 def server_error(_exc: Exception) -> Any:
     if request.path.startswith("/api/"):
-        return _api_error(500, "Lỗi máy chủ; vui lòng thử lại.")
+        return api_error(500, "Lỗi máy chủ; vui lòng thử lại.")
     return _error_page(500, "Lỗi máy chủ", "Đã có lỗi xảy ra; vui lòng thử lại.")

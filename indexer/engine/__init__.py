@@ -7,13 +7,13 @@ Nothing here knows an index format. The web app and the CLI build a `SearchReque
 from indexer.engine.attachment_hits import AttachmentMatch, attachment_matches, file_name
 from indexer.engine.base import IndexStats, Progress, SearchEngine
 from indexer.engine.documents import article_event_dates, article_people, file_type
-from indexer.engine.request import FACETS, FILETYPES, MAX_PAGE, MAX_PER_PAGE, InvalidParameter, SearchRequest
+from indexer.engine.request import FACETS, FILETYPES, LABELS, MAX_PAGE, MAX_PER_PAGE, InvalidParameter, SearchRequest
 from indexer.engine.response import FacetValue, SearchHit, SearchResponse, event_label
 from indexer.engine.snippets import make_snippet, mark_query, mark_text, query_terms
 from indexer.errors import IndexerError, IndexFormatError, IndexLockedError, IndexMissingError
 
 __all__ = [
-    "FACETS", "FILETYPES", "MAX_PAGE", "MAX_PER_PAGE", "AttachmentMatch", "FacetValue", "IndexFormatError",
+    "FACETS", "FILETYPES", "LABELS", "MAX_PAGE", "MAX_PER_PAGE", "AttachmentMatch", "FacetValue", "IndexFormatError",
     "IndexLockedError",
     "IndexMissingError", "IndexStats", "IndexerError", "InvalidParameter", "Progress", "SearchEngine",
     "SearchHit", "SearchRequest", "SearchResponse", "article_event_dates", "article_people", "attachment_matches",

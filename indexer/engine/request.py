@@ -12,6 +12,10 @@ MAX_PAGE = 1000
 FACETS = ("year", "department", "category", "site", "person")
 # the `filetype` filter: "any" (có tệp đính kèm) or one type of attached file
 FILTERS = (*FACETS, "filetype")  # fields a search may be restricted to one value of
+# what each search parameter is called where people read it: facets, chips, alert messages (Vietnamese)
+LABELS = {"year": "Năm", "department": "Đơn vị", "category": "Chuyên mục", "site": "Trang nguồn", "person": "Người",
+          "filetype": "Tệp đính kèm", "from": "Từ ngày", "to": "Đến ngày", "event_from": "Diễn ra từ",
+          "event_to": "Diễn ra đến"}
 FILETYPES = {"any": "có tệp đính kèm", "pdf": "PDF", "doc": "Word (.doc)", "docx": "Word (.docx)",
              "odt": "OpenDocument (.odt)", "xls": "Excel (.xls)", "xlsx": "Excel (.xlsx)"}
 
