@@ -112,6 +112,34 @@ def test_unchanged_segments_are_not_read_again(data: Path) -> None:
         warm.close()
 
 
+def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.whoosh_engine.reader import ranking
+
+    warm = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        _answers(warm)
+        old_scorer = warm._generation()[2]
+        terms = [key for key in old_scorer._arrays._data if isinstance(old_scorer._arrays._data[key], ranking.Dense)]
+        assert len(terms) > 20
+        _commit(data, upsert=ARTICLES[6:])  # a new segment after the old ones
+        _commit(data, upsert=[replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tập huấn.")])  # and a deletion
+        built: list[tuple[str, str]] = []
+        real_build = ranking.Scorer._build
+        monkeypatch.setattr(ranking.Scorer, "_build", lambda self, f, t: built.append((f, t)) or real_build(self, f, t))
+        _searcher, view, scorer = warm._generation()
+        assert scorer is not old_scorer and view.n > old_scorer.view.n
+        fresh = ranking.Scorer(view)
+        for key in terms:
+            taken = scorer.term_array(*key)
+            assert key not in built, key  # taken over from the generation before, not read again
+            expected = real_build(fresh, *key)
+            assert [taken[d] for d in range(view.n)] == [expected[d] for d in range(view.n)], key
+        assert not any(key in scorer._previous._data for key in terms)  # handed over, so not kept twice
+    finally:
+        warm.close()
+
+
 def test_suggestions_from_the_segments_lexicons_equal_one_pass_over_the_index(data: Path) -> None:
     from indexer.engine.query import parse_query
     from indexer.engine.suggest import Suggester

@@ -109,8 +109,8 @@ def test_ranking_that_disagrees_with_whooshs_scores_is_refused(fresh_checks: Non
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from indexer.whoosh_engine.reader import ranking
 
-    real = ranking.Scorer._norm
-    monkeypatch.setattr(ranking.Scorer, "_norm", lambda self, field: [n * 1.01 for n in real(self, field)])
+    real = ranking.Scorer._norm_table
+    monkeypatch.setattr(ranking.Scorer, "_norm_table", lambda self, field: [n * 1.01 for n in real(self, field)])
     with pytest.raises(WhooshChangedError, match="BM25F ranking of a term"):
         check_whoosh()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 
 from indexer.engine import event_label
 
@@ -51,9 +51,25 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def _current_params() -> dict[str, str]:
+    """This request's search parameters, read once: a page of facets builds a link for each of ~1 000 values."""
+    params = g.get("tracuu_params")
+    if params is None:
+        params = g.tracuu_params = {k: v for k in PARAMS if (v := request.args.get(k, "").strip())}
+    return params
+
+
+def _endpoint_url(endpoint: str) -> str:
+    """url_for(endpoint), once per request and endpoint (for the same reason)."""
+    urls = g.setdefault("tracuu_urls", {})
+    if endpoint not in urls:
+        urls[endpoint] = url_for(endpoint)
+    return urls[endpoint]
+
+
 def search_params(**changes: Any) -> dict[str, str]:
     """The current search's parameters with some changed (None removes one)."""
-    params = {k: v for k in PARAMS if (v := request.args.get(k, "").strip())}
+    params = dict(_current_params())
     for key, value in changes.items():
         key = "from" if key == "from_" else key
         if value in (None, ""):
@@ -67,7 +83,7 @@ def search_url(endpoint: str = "views.search", **changes: Any) -> str:
     """The current search's URL with some parameters changed; the page resets unless given."""
     changes.setdefault("page", None)
     params = search_params(**changes)
-    base = url_for(endpoint)
+    base = _endpoint_url(endpoint)
     return f"{base}?{urlencode(params)}" if params else base
 
 

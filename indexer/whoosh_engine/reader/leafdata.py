@@ -50,6 +50,21 @@ class LRU:
         return value
 
 
+    def pop(self, key: Any) -> Any:
+        """Take an entry out (None when absent)."""
+        with self._lock:
+            value = self._data.pop(key, None)
+            if value is not None:
+                self.weight -= self.weigh(value)
+        return value
+
+    def shrink(self, size: int) -> None:
+        """Drop the least recently used entries until the weight is at most `size`."""
+        with self._lock:
+            while self._data and self.weight > max(size, 0):
+                _key, old = self._data.popitem(last=False)
+                self.weight -= self.weigh(old)
+
     def discard(self, keep: Callable[[Any], bool]) -> None:
         """Drop the entries whose key `keep` rejects."""
         with self._lock:

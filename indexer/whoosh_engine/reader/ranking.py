@@ -16,6 +16,7 @@ import heapq
 import threading
 from array import array
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import add, itemgetter, mul, truediv
@@ -69,28 +70,50 @@ class Dense:
     """BM25F scores of a term that many documents have, in 2 bytes a document instead of a float's 8.
 
     A score depends only on the term frequency and the one-byte field length, so a common term has a few
-    thousand distinct scores: each document keeps the index of its own in `values` (0: absent, 0.0). A gather
-    is then two C-level lookups, and four times as many terms fit in the same cache (`SCORE_CACHE_BYTES`).
+    thousand distinct (frequency, length) pairs: each document keeps the index of its own in `pairs` and
+    `values` (0: absent, 0.0). A gather is then two C-level lookups, and four times as many terms fit in the
+    same cache (`SCORE_CACHE_BYTES`). Keeping the pairs lets the next index generation reuse the table
+    (`extended`): after a commit only the new documents are read and the few thousand values recomputed for
+    the new idf and average length, where rebuilding read every posting again.
     """
 
-    __slots__ = ("keys", "values")
+    __slots__ = ("keys", "values", "pairs")
 
-    def __init__(self, keys: array, values: list[float]) -> None:
+    def __init__(self, keys: array, values: list[float], pairs: list[complex]) -> None:
         self.keys = keys
         self.values = values
+        self.pairs = pairs  # complex(term frequency, length byte) per value; pairs[0] is the absent 0j
 
     @classmethod
-    def of(cls, n: int, docs: Any, scores: list[float]) -> Dense | array:
-        """The scores of `docs` (0.0 elsewhere); a plain float array in the rare case of 65 535+ distinct ones."""
-        values = [0.0, *dict.fromkeys(scores)]
-        if len(values) > 0xFFFF:
+    def of(cls, n: int, docs: Any, pairs: list[complex], score: Callable[[complex], float]) -> Dense | array:
+        """The scores of `docs`, one (frequency, length) pair each (0.0 elsewhere); a plain float array in the
+        rare case of 65 535+ distinct pairs."""
+        distinct = [0j, *dict.fromkeys(pairs)]
+        if len(distinct) > 0xFFFF:
             out = array("d", bytes(8 * n))
-            deque(map(out.__setitem__, docs, scores), maxlen=0)
+            deque(map(out.__setitem__, docs, map(score, pairs)), maxlen=0)
             return out
-        position = {v: i for i, v in enumerate(values)}
+        position = {p: i for i, p in enumerate(distinct)}
         keys = array("H", bytes(2 * n))
-        deque(map(keys.__setitem__, docs, map(position.__getitem__, scores)), maxlen=0)  # scattered in C
-        return cls(keys, values)
+        deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)  # scattered in C
+        return cls(keys, [0.0, *map(score, distinct[1:])], distinct)
+
+    def extended(self, n: int, docs: list[int], pairs: list[complex],
+                 score: Callable[[complex], float]) -> Dense | None:
+        """This table grown to `n` documents with new ones (`docs`, all beyond the old ones) and every value
+        recomputed by `score`; None when the pairs no longer fit 2 bytes."""
+        position = {p: i for i, p in enumerate(self.pairs)}
+        distinct = list(self.pairs)
+        for p in dict.fromkeys(pairs):
+            if p not in position:
+                position[p] = len(distinct)
+                distinct.append(p)
+        if len(distinct) > 0xFFFF:
+            return None
+        keys = array("H", self.keys)
+        keys.frombytes(bytes(2 * (n - len(keys))))
+        deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)
+        return Dense(keys, [0.0, *map(score, distinct[1:])], distinct)
 
     def __getitem__(self, d: int) -> float:
         return self.values[self.keys[d]]
@@ -112,14 +135,19 @@ DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense t
 
 def _scores_weight(scores: Scores) -> int:
     if isinstance(scores, Dense):
-        return 2 * len(scores.keys) + 24 * len(scores.values) + 64
+        return 2 * len(scores.keys) + 56 * len(scores.values) + 64
     return 8 * len(scores) if isinstance(scores, array) else 100 * len(scores) + 64
 
 
 class Scorer:
-    """BM25F scores per term for one index generation, computed as Whoosh's BM25F does, and cached."""
+    """BM25F scores per term for one index generation, computed as Whoosh's BM25F does, and cached.
 
-    def __init__(self, view: IndexView) -> None:
+    With `previous`, the scorer of the generation before, when this one only adds segments after that one's
+    (a commit of new articles; deletions too): its Dense tables are taken over on first use (`_inherit`), so
+    the common terms a worker had scored are not read again after every commit.
+    """
+
+    def __init__(self, view: IndexView, previous: Scorer | None = None) -> None:
         weighting = view.searcher.weighting
         if type(weighting) is not BM25F:
             raise Unsupported(weighting)
@@ -127,8 +155,31 @@ class Scorer:
         self.weighting = weighting
         self._arrays = LRU(view.data.budget.scores, _scores_weight)
         self._norms: dict[str, list[float]] = {}
+        self._tables: dict[str, list[float]] = {}  # norm per length byte
+        self._lengths: dict[str, bytes] = {}
+        self._previous: LRU | None = None
+        self._previous_n = 0
+        if previous is not None and _extends(previous.view, view):
+            self._previous, self._previous_n = previous._arrays, previous.view.n
+            previous._previous = None  # one generation back at most: what it did not hand over is dropped
         self._maxes: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
+
+    def lengths(self, fieldname: str) -> bytes:
+        """The field's length byte per docnum."""
+        with self._lock:
+            found = self._lengths.get(fieldname)
+        if found is None:
+            found = b"".join(bytes(lengths) for lengths in self._per_leaf_lengths(fieldname))
+            with self._lock:
+                self._lengths[fieldname] = found
+        return found
+
+    def _per_leaf_lengths(self, fieldname: str) -> list[list[int]]:
+        # a segment's length bytes are read once while it lives
+        return [self.view.data.table((segment_id(leaf), "lengths", fieldname),
+                                     lambda leaf=leaf: _length_bytes(leaf, fieldname))
+                for leaf, _offset in self.view.leaves]
 
     def norms(self, fieldname: str) -> list[float]:
         """The field's length normalisation per docnum (read once per generation; `SearchIndex.warm`)."""
@@ -139,21 +190,39 @@ class Scorer:
         with self._lock:
             norms = self._norms.get(fieldname)
         if norms is None:
-            w = self.weighting
-            B = w._field_B.get(fieldname, w.B)
-            K1 = w.K1
-            # a segment's length bytes are read once while it lives
-            per_leaf = [self.view.data.table((segment_id(leaf), "lengths", fieldname),
-                                             lambda leaf=leaf: _length_bytes(leaf, fieldname))
-                        for leaf, _offset in self.view.leaves]
-            avgfl = self._average_length(fieldname, per_leaf)
-            table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) if b else 1.0 for b in range(256)]
+            table = self._norm_table(fieldname)
             norms = []
-            for lengths in per_leaf:
+            for lengths in self._per_leaf_lengths(fieldname):
                 norms.extend(map(table.__getitem__, lengths))
             with self._lock:
                 self._norms[fieldname] = norms
         return norms
+
+    def _norm_table(self, fieldname: str) -> list[float]:
+        """The norm of each length byte in this generation (the average length changes with every commit)."""
+        with self._lock:
+            table = self._tables.get(fieldname)
+        if table is None:
+            w = self.weighting
+            B = w._field_B.get(fieldname, w.B)
+            K1 = w.K1
+            avgfl = self._average_length(fieldname, self._per_leaf_lengths(fieldname))
+            table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) if b else 1.0 for b in range(256)]
+            with self._lock:
+                self._tables[fieldname] = table
+        return table
+
+    def _score_of_pair(self, fieldname: str, text: str) -> Callable[[complex], float]:
+        """BM25F of a (term frequency, length byte) pair in this generation, as `_build` computes it."""
+        table = self._norm_table(fieldname)
+        idf = self.view.searcher.idf(fieldname, text)
+        K1 = self.weighting.K1
+
+        def score(pair: complex) -> float:
+            tf = pair.real
+            return idf * ((tf * (K1 + 1)) / (tf + table[int(pair.imag)]))
+
+        return score
 
     def _average_length(self, fieldname: str, per_leaf: list[list[int]]) -> float:
         """The field's average length, over the documents that have it for the fields few documents have.
@@ -172,7 +241,35 @@ class Scorer:
 
     def term_array(self, fieldname: str, text: str) -> Scores:
         """Unboosted BM25F of the term per docnum (0.0 where absent)."""
-        return self._arrays.get((fieldname, text), lambda: self._build(fieldname, text))
+        return self._arrays.get((fieldname, text), lambda: self._make(fieldname, text))
+
+    def _make(self, fieldname: str, text: str) -> Scores:
+        inherited = self._inherit(fieldname, text)
+        return inherited if inherited is not None else self._build(fieldname, text)
+
+    def _inherit(self, fieldname: str, text: str) -> Dense | None:
+        """The term's Dense table of the generation before, extended by the new segments' postings (None when
+        there is none to take over). Taken out of the old cache, which shrinks as this one grows."""
+        previous = self._previous
+        if previous is None:
+            return None
+        old = previous.pop((fieldname, text))
+        previous.shrink(self._arrays.size - self._arrays.weight)
+        if not isinstance(old, Dense) or len(old.keys) != self._previous_n:
+            return None
+        view = self.view
+        docs: list[int] = []
+        tfs: list[float] = []
+        for i in range(len(view.leaves)):
+            offset = view.leaves[i][1]
+            if offset < self._previous_n:
+                continue
+            ids, weights = view.leaf_postings(i, fieldname, text)
+            docs.extend(map(add, ids, repeat(offset)))
+            tfs.extend(weights)
+        lengths = self.lengths(fieldname)
+        pairs = list(map(complex, tfs, map(lengths.__getitem__, docs)))
+        return old.extended(view.n, docs, pairs, self._score_of_pair(fieldname, text))
 
     def term_max(self, fieldname: str, text: str) -> float:
         """The term's highest unboosted BM25F over the index (0.0 when absent)."""
@@ -209,15 +306,23 @@ class Scorer:
         docs, tfs = view.term_postings(fieldname, text)
         if not docs:
             return Sparse()
+        if len(docs) * DENSE_FRACTION > view.n:
+            lengths = self.lengths(fieldname)
+            pairs = list(map(complex, tfs, itemgetter(*docs)(lengths) if len(docs) > 1 else (lengths[docs[0]],)))
+            return Dense.of(view.n, docs, pairs, self._score_of_pair(fieldname, text))
         idf = view.searcher.idf(fieldname, text)
         K1 = self.weighting.K1
         norms = self._norm(fieldname)
         gathered = itemgetter(*docs)(norms) if len(docs) > 1 else (norms[docs[0]],)
         # idf * ((tf * (K1 + 1)) / (tf + norm)): Whoosh's bm25(), operation for operation
         scores = map(mul, repeat(idf), map(truediv, map(mul, tfs, repeat(K1 + 1)), map(add, tfs, gathered)))
-        if len(docs) * DENSE_FRACTION > view.n:
-            return Dense.of(view.n, docs, list(scores))
         return Sparse(zip(docs, scores, strict=False))
+
+
+def _extends(old: IndexView, new: IndexView) -> bool:
+    """True when `new` holds `old`'s segments first, in order (so at the same docnums), and maybe others after."""
+    count = len(old.segments)
+    return None not in old.segments and new.segments[:count] == old.segments and new.n >= old.n
 
 
 def _length_bytes(leaf: Any, fieldname: str) -> list[int]:
