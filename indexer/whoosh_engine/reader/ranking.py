@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import add, itemgetter, mul, truediv
+from operator import add, attrgetter, itemgetter, mul, truediv
 from typing import Any
 
 from whoosh import query as Q
@@ -77,33 +77,35 @@ class Dense:
     the new idf and average length, where rebuilding read every posting again.
     """
 
-    __slots__ = ("keys", "values", "pairs")
+    __slots__ = ("keys", "values", "tfs", "lengths")
 
-    def __init__(self, keys: array, values: list[float], pairs: list[complex]) -> None:
+    def __init__(self, keys: array, values: list[float], tfs: array, lengths: array) -> None:
         self.keys = keys
         self.values = values
-        self.pairs = pairs  # complex(term frequency, length byte) per value; pairs[0] is the absent 0j
+        self.tfs = tfs          # term frequency of each value's pair; index 0 is "absent"
+        self.lengths = lengths  # length byte of each value's pair
 
     @classmethod
     def of(cls, n: int, docs: Any, pairs: list[complex], score: Callable[[complex], float]) -> Dense | array:
-        """The scores of `docs`, one (frequency, length) pair each (0.0 elsewhere); a plain float array in the
-        rare case of 65 535+ distinct pairs."""
+        """The scores of `docs`, one complex(frequency, length byte) pair each (0.0 elsewhere); a plain float
+        array in the rare case of 65 535+ distinct pairs."""
         distinct = [0j, *dict.fromkeys(pairs)]
         if len(distinct) > 0xFFFF:
             out = array("d", bytes(8 * n))
             deque(map(out.__setitem__, docs, map(score, pairs)), maxlen=0)
             return out
-        position = {p: i for i, p in enumerate(distinct)}
+        position = dict(zip(distinct, range(len(distinct)), strict=True))
         keys = array("H", bytes(2 * n))
         deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)  # scattered in C
-        return cls(keys, [0.0, *map(score, distinct[1:])], distinct)
+        return cls(keys, [0.0, *map(score, distinct[1:])], array("d", map(_real, distinct)),
+                   array("B", map(int, map(_imag, distinct))))
 
     def extended(self, n: int, docs: list[int], pairs: list[complex],
                  score: Callable[[complex], float]) -> Dense | None:
         """This table grown to `n` documents with new ones (`docs`, all beyond the old ones) and every value
         recomputed by `score`; None when the pairs no longer fit 2 bytes."""
-        position = {p: i for i, p in enumerate(self.pairs)}
-        distinct = list(self.pairs)
+        distinct = list(map(complex, self.tfs, self.lengths))
+        position = dict(zip(distinct, range(len(distinct)), strict=True))
         for p in dict.fromkeys(pairs):
             if p not in position:
                 position[p] = len(distinct)
@@ -113,7 +115,8 @@ class Dense:
         keys = array("H", self.keys)
         keys.frombytes(bytes(2 * (n - len(keys))))
         deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)
-        return Dense(keys, [0.0, *map(score, distinct[1:])], distinct)
+        return Dense(keys, [0.0, *map(score, distinct[1:])], array("d", map(_real, distinct)),
+                     array("B", map(int, map(_imag, distinct))))
 
     def __getitem__(self, d: int) -> float:
         return self.values[self.keys[d]]
@@ -127,6 +130,8 @@ class Dense:
         return itemgetter(*itemgetter(*docs)(self.keys))(self.values)
 
 
+_real = attrgetter("real")
+_imag = attrgetter("imag")
 Scores = Dense | array | Sparse
 SPARSE_WALK = 4     # a sparse array with under 1/4 as many entries as candidates is walked, not gathered
 DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense table (2 bytes per document; a Sparse
@@ -135,7 +140,7 @@ DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense t
 
 def _scores_weight(scores: Scores) -> int:
     if isinstance(scores, Dense):
-        return 2 * len(scores.keys) + 56 * len(scores.values) + 64
+        return 2 * len(scores.keys) + 41 * len(scores.values) + 64
     return 8 * len(scores) if isinstance(scores, array) else 100 * len(scores) + 64
 
 
