@@ -208,3 +208,16 @@ def test_the_page_lists_people_and_filters_by_one(client: FlaskClient) -> None:
     assert "Người: Hà Lê Thanh Chung" in chosen.select_one(".chips").get_text(" ", strip=True)
     assert [a.get_text() for a in chosen.select(".hits h2 a")] == ["Hội nghị tổng kết công tác năm 2019"]
     assert "(Phó Giám đốc)" in chosen.select_one(".hits .people").get_text()
+
+
+@pytest.mark.parametrize("q", ["", "hội nghị", "giám đốc"])
+def test_people_counted_by_walking_the_matches_equal_the_bitset_counts(app: Flask, q: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.engine import SearchRequest
+    from indexer.whoosh_engine.reader import search
+
+    counts = []
+    for walk_from in (-1, 10**9):  # never walk, always walk
+        monkeypatch.setattr(search, "TERM_FACET_WALK", walk_from)
+        counts.append(app.extensions["tracuu_index"].search(SearchRequest(q=q)).facets.get("person"))
+    assert counts[0] and counts[0] == counts[1]

@@ -2,8 +2,8 @@
 
 A query from `build_query` scores a document as a sum: each Term adds boost × BM25F of that term in
 that field, each Phrase adds boost × the BM25F of its words when they are adjacent (Whoosh's phrase
-matcher sums its term matchers). So the score is linear in per-term BM25F arrays (cached per index
-generation), except for phrases, whose presence needs positions. Ranking then takes two stages:
+matcher sums its term matchers). So the score is linear in per-term BM25F arrays (cached, and extended across
+commits), except for phrases, whose presence needs positions. Ranking then takes two stages:
 1. an upper bound for every matched document, with every phrase counted as present (C-level gathers);
 2. exact scores, phrases checked on positions, for the best bounds only, in batches, until the k-th
    exact score beats the next bound. The result is Whoosh's own top k (score, then docnum), without
