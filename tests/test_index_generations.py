@@ -115,7 +115,11 @@ def test_unchanged_segments_are_not_read_again(data: Path) -> None:
 def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from indexer.whoosh_engine.reader import ranking
+    from indexer.whoosh_engine.writer import build
 
+    # the first segment (6 articles) counts as big, so it stays when the small ones merge
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 6)
+    monkeypatch.setattr(build, "_compound", lambda ix, adding: True)
     warm = SearchIndex(data / "index", data / "archive.sqlite3")
     try:
         _answers(warm)
@@ -136,6 +140,23 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
             expected = real_build(fresh, *key)
             assert [taken[d] for d in range(view.n)] == [expected[d] for d in range(view.n)], key
         assert not any(key in scorer._previous._data for key in terms)  # handed over, so not kept twice
+
+        merged_at = None
+        for i in range(MAX_SMALL_SEGMENTS + 2):  # small commits pile up until they are merged
+            before = warm._generation()[1].segments
+            _commit(data, upsert=[replace(ARTICLES[1 + i % 4], title=f"{ARTICLES[1 + i % 4].title} {i}")])
+            _searcher, view, scorer = warm._generation()
+            if merged_at is None and not set(before[1:]) <= set(view.segments):
+                merged_at = i
+                assert view.segments[0] == before[0] and 0 < scorer._kept < view.n  # the big ones kept
+                built.clear()
+            fresh = ranking.Scorer(view)
+            for key in terms:
+                expected = real_build(fresh, *key)
+                assert [scorer.term_array(*key)[d] for d in range(view.n)] == [expected[d] for d in range(view.n)]
+            if merged_at == i:
+                assert not set(built) & set(terms)  # extended from the kept segment, even after a merge
+        assert merged_at is not None
     finally:
         warm.close()
 

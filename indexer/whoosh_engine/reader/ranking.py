@@ -100,10 +100,10 @@ class Dense:
         return cls(keys, [0.0, *map(score, distinct[1:])], array("d", map(_real, distinct)),
                    array("B", map(int, map(_imag, distinct))))
 
-    def extended(self, n: int, docs: list[int], pairs: list[complex],
+    def extended(self, keep: int, n: int, docs: list[int], pairs: list[complex],
                  score: Callable[[complex], float]) -> Dense | None:
-        """This table grown to `n` documents with new ones (`docs`, all beyond the old ones) and every value
-        recomputed by `score`; None when the pairs no longer fit 2 bytes."""
+        """This table's first `keep` documents, grown to `n` with the others' (`docs`, all from `keep` on) and
+        every value recomputed by `score`; None when the pairs no longer fit 2 bytes."""
         distinct = list(map(complex, self.tfs, self.lengths))
         position = dict(zip(distinct, range(len(distinct)), strict=True))
         for p in dict.fromkeys(pairs):
@@ -112,8 +112,8 @@ class Dense:
                 distinct.append(p)
         if len(distinct) > 0xFFFF:
             return None
-        keys = array("H", self.keys)
-        keys.frombytes(bytes(2 * (n - len(keys))))
+        keys = self.keys[:keep]
+        keys.frombytes(bytes(2 * (n - keep)))
         deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)
         return Dense(keys, [0.0, *map(score, distinct[1:])], array("d", map(_real, distinct)),
                      array("B", map(int, map(_imag, distinct))))
@@ -147,9 +147,10 @@ def _scores_weight(scores: Scores) -> int:
 class Scorer:
     """BM25F scores per term for one index generation, computed as Whoosh's BM25F does, and cached.
 
-    With `previous`, the scorer of the generation before, when this one only adds segments after that one's
-    (a commit of new articles; deletions too): its Dense tables are taken over on first use (`_inherit`), so
-    the common terms a worker had scored are not read again after every commit.
+    With `previous`, the scorer of the generation before: when both begin with the same segments (a commit
+    adds segments after the old ones, a merge replaces only the small last ones), its Dense tables are taken
+    over on first use (`_inherit`) for the documents of those, so the common terms a worker had scored are not
+    read again after every commit.
     """
 
     def __init__(self, view: IndexView, previous: Scorer | None = None) -> None:
@@ -163,9 +164,9 @@ class Scorer:
         self._tables: dict[str, list[float]] = {}  # norm per length byte
         self._lengths: dict[str, bytes] = {}
         self._previous: LRU | None = None
-        self._previous_n = 0
-        if previous is not None and _extends(previous.view, view):
-            self._previous, self._previous_n = previous._arrays, previous.view.n
+        self._previous_n = self._kept = 0
+        if previous is not None and (kept := _common_docs(previous.view, view)):
+            self._previous, self._previous_n, self._kept = previous._arrays, previous.view.n, kept
             previous._previous = None  # one generation back at most: what it did not hand over is dropped
         self._maxes: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
@@ -253,8 +254,9 @@ class Scorer:
         return inherited if inherited is not None else self._build(fieldname, text)
 
     def _inherit(self, fieldname: str, text: str) -> Dense | None:
-        """The term's Dense table of the generation before, extended by the new segments' postings (None when
-        there is none to take over). Taken out of the old cache, which shrinks as this one grows."""
+        """The term's Dense table of the generation before, cut to the segments both share and extended by the
+        others' postings (None when there is none to take over). Taken out of the old cache, which shrinks as
+        this one grows."""
         previous = self._previous
         if previous is None:
             return None
@@ -267,14 +269,14 @@ class Scorer:
         tfs: list[float] = []
         for i in range(len(view.leaves)):
             offset = view.leaves[i][1]
-            if offset < self._previous_n:
+            if offset < self._kept:
                 continue
             ids, weights = view.leaf_postings(i, fieldname, text)
             docs.extend(map(add, ids, repeat(offset)))
             tfs.extend(weights)
         lengths = self.lengths(fieldname)
         pairs = list(map(complex, tfs, map(lengths.__getitem__, docs)))
-        return old.extended(view.n, docs, pairs, self._score_of_pair(fieldname, text))
+        return old.extended(self._kept, view.n, docs, pairs, self._score_of_pair(fieldname, text))
 
     def term_max(self, fieldname: str, text: str) -> float:
         """The term's highest unboosted BM25F over the index (0.0 when absent)."""
@@ -324,10 +326,15 @@ class Scorer:
         return Sparse(zip(docs, scores, strict=False))
 
 
-def _extends(old: IndexView, new: IndexView) -> bool:
-    """True when `new` holds `old`'s segments first, in order (so at the same docnums), and maybe others after."""
-    count = len(old.segments)
-    return None not in old.segments and new.segments[:count] == old.segments and new.n >= old.n
+def _common_docs(old: IndexView, new: IndexView) -> int:
+    """How many documents, from docnum 0, the two generations hold in the same segments (so at the same
+    docnums): the segments both begin with, in order."""
+    docs = 0
+    for (leaf, offset), a, b in zip(new.leaves, old.segments, new.segments, strict=False):
+        if a is None or a != b:
+            break
+        docs = offset + leaf.doc_count_all()
+    return docs
 
 
 def _length_bytes(leaf: Any, fieldname: str) -> list[int]:
