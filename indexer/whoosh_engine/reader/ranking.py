@@ -97,8 +97,7 @@ class Dense:
         position = dict(zip(distinct, range(len(distinct)), strict=True))
         keys = array("H", bytes(2 * n))
         deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)  # scattered in C
-        return cls(keys, [0.0, *map(score, distinct[1:])], array("d", map(_real, distinct)),
-                   array("B", map(int, map(_imag, distinct))))
+        return cls._made(keys, distinct, score)
 
     def extended(self, keep: int, n: int, docs: list[int], pairs: list[complex],
                  score: Callable[[complex], float]) -> Dense | None:
@@ -115,8 +114,13 @@ class Dense:
         keys = self.keys[:keep]
         keys.frombytes(bytes(2 * (n - keep)))
         deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)
-        return Dense(keys, [0.0, *map(score, distinct[1:])], array("d", map(_real, distinct)),
-                     array("B", map(int, map(_imag, distinct))))
+        return Dense._made(keys, distinct, score)
+
+    @classmethod
+    def _made(cls, keys: array, distinct: list[complex], score: Callable[[complex], float]) -> Dense:
+        """A table from its keys and its distinct pairs (the first the absent 0j), each pair scored."""
+        return cls(keys, [0.0, *map(score, distinct[1:])], array("d", map(_real, distinct)),
+                   array("B", map(int, map(_imag, distinct))))
 
     def __getitem__(self, d: int) -> float:
         return self.values[self.keys[d]]
