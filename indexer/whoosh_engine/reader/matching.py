@@ -209,7 +209,7 @@ class IndexView:
     def _build_term_bits(self, field: str, text: str) -> int:
         if field not in self.schema:
             return 0
-        if field in FACETS and self.schema[field].__class__.__name__ == "ID":
+        if field in FACETS and not self.is_token_facet(field):
             return self.facet_bits(field).get(text, 0)
         bits = 0
         for i, (leaf, offset) in enumerate(self.leaves):
@@ -235,7 +235,7 @@ class IndexView:
         if table is None:
             if name not in self.schema:  # an index made before the facet was: nothing to count
                 table = {}
-            elif self.schema[name].__class__.__name__ != "ID":
+            elif self.is_token_facet(name):
                 table = self._term_facet_bits(name)
             else:
                 table = {}

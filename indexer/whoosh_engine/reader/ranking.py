@@ -168,9 +168,9 @@ class Scorer:
         self._tables: dict[str, list[float]] = {}  # norm per length byte
         self._lengths: dict[str, bytes] = {}
         self._previous: LRU | None = None
-        self._previous_n = self._kept = 0
+        self._kept = 0  # documents whose scores the previous generation's tables hold at the same docnums
         if previous is not None and (kept := _common_docs(previous.view, view)):
-            self._previous, self._previous_n, self._kept = previous._arrays, previous.view.n, kept
+            self._previous, self._kept = previous._arrays, kept
             previous._previous = None  # one generation back at most: what it did not hand over is dropped
         self._maxes: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
@@ -266,7 +266,7 @@ class Scorer:
             return None
         old = previous.pop((fieldname, text))
         previous.shrink(self._arrays.size - self._arrays.weight)
-        if not isinstance(old, Dense) or len(old.keys) != self._previous_n:
+        if not isinstance(old, Dense) or len(old.keys) < self._kept:
             return None
         view = self.view
         docs: list[int] = []
