@@ -21,6 +21,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from indexer.errors import IndexMissingError
+from tracuu.heap import Trimmer, limit_arenas
 from tracuu.settings import Settings
 from tracuu.wsgi import create, resolved
 
@@ -65,6 +66,7 @@ class TracuuServer(BaseApplication):  # type: ignore[misc]
             raise ValueError(f"workers must be at least 1, not {workers}")
         self.settings = resolved(settings)  # once, in the master: every worker inherits the same paths
         self.options = gunicorn_options(self.settings, workers)
+        self._trimmer = Trimmer()
         super().__init__()
 
     def load_config(self) -> None:  # called again on HUP: it only re-applies the same options
@@ -73,6 +75,7 @@ class TracuuServer(BaseApplication):  # type: ignore[misc]
             if key in known:  # an option an older gunicorn lacks is left out
                 self.cfg.set(key, value)
         self.cfg.set("post_fork", self._post_fork)
+        self.cfg.set("post_request", self._post_request)
 
     def load(self) -> Flask:
         """Runs once, in the master (preload_app): build the app and warm the index before any fork."""
@@ -95,11 +98,17 @@ class TracuuServer(BaseApplication):  # type: ignore[misc]
         return app
 
     def _post_fork(self, server: Any, worker: Any) -> None:
-        """In each new worker: the engine reopens its files, so processes never share file offsets."""
+        """In each new worker: the engine reopens its files, so processes never share file offsets; and its heap
+        gets fewer malloc arenas than its threads would make (tracuu/heap.py)."""
+        limit_arenas()
         engine = self.flask.extensions["tracuu_index"]
         after_fork = getattr(engine, "after_fork", None)
         if after_fork is not None:
             after_fork()
+
+    def _post_request(self, worker: Any, req: Any, environ: Any, resp: Any) -> None:
+        """Now and then, what the caches' evictions freed goes back to the system (tracuu/heap.py)."""
+        self._trimmer.tick()
 
 
 def serve(settings: Settings, workers: int) -> None:
