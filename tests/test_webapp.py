@@ -128,6 +128,21 @@ def test_facet_links_narrow_and_chips_remove_filters(client: FlaskClient) -> Non
     assert any(params(c) == {"q": "hoi nghi"} for c in chips)  # "Bỏ mọi bộ lọc"
 
 
+def test_a_long_facet_lists_its_commonest_values_and_says_how_many_it_leaves_out(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from webapp import views
+
+    monkeypatch.setattr(views, "FACET_SHOWN", 1)
+    monkeypatch.setattr(views, "FACET_LISTED", 3)
+    years = client.get("/api/search?q=hoi+nghi").get_json()["facets"]["year"]
+    assert len(years) > 3  # the API keeps every value
+    html = page(client, "/?q=hoi+nghi")
+    listed = [params(h)["year"] for h in links(html, "facet-year")]
+    assert listed == [y["value"] for y in years[:3]]
+    assert "Xem thêm 2</summary>" in html
+    assert f"và {len(years) - 3} giá trị khác" in text(html)
+
+
 def test_pagination_keeps_every_filter(client: FlaskClient) -> None:
     url = "/?q=hoi+nghi&year=2021&department=V%C4%83n+ph%C3%B2ng&sort=newest&from=2021-01-01&to=2021-12-31"
     html = page(client, url)
