@@ -76,9 +76,9 @@ def bits_weight(bits: int) -> int:
     return (bits.bit_length() >> 3) + 64
 
 
-LEAF_BITS_BYTES = 48 << 20       # local term bitsets, all segments together
-LEAF_POSTINGS_BYTES = 48 << 20   # local postings of terms (12 bytes each: int32 docnum, float64 weight)
-LEAF_KEYS_BYTES = 48 << 20       # position keys of decoded blocks (8 bytes a position)
+LEAF_BITS_BYTES = 32 << 20       # local term bitsets, all segments together
+LEAF_POSTINGS_BYTES = 32 << 20   # local postings of terms (12 bytes each: int32 docnum, float64 weight)
+LEAF_KEYS_BYTES = 32 << 20       # position keys of decoded blocks (8 bytes a position)
 # composed over a generation's segments (matching.IndexView, ranking.Scorer)
 BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 100 000 documents)
 SCORE_CACHE_BYTES = 256 << 20  # BM25F scores per term (Dense tables or Sparse dicts): ~4 000 terms at 100 000
@@ -90,7 +90,7 @@ POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query'
 class CacheBudget:
     """The size bounds of a searcher's caches (bytes, or postings for `postings`): what a worker may grow to.
 
-    The defaults add up to ~490 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
+    The defaults add up to ~445 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
     `of_mb` scales them all for the setting `search_cache_mb`, so one number bounds a worker's caches.
     """
 
