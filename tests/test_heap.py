@@ -14,7 +14,6 @@ glibc = pytest.mark.skipif(heap._libc() is None, reason="malloc_trim and mallopt
 # Fragments the heap the way cache evictions do: 100 MB in 1 KB blocks (malloc's, not Python's small-object
 # allocator), nine in ten freed between survivors, so free() alone cannot shrink the heap from its top.
 FRAGMENT = """
-import sys
 from tracuu import heap
 def rss():
     with open("/proc/self/statm") as f:
