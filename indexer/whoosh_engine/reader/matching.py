@@ -17,10 +17,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import chain, repeat
-from operator import add, rshift, sub
 from typing import Any
 
+import numpy as np
 from whoosh import query as Q
 
 from indexer.engine.request import FACETS
@@ -42,17 +41,9 @@ log = logging.getLogger(__name__)
 FOLDED = {"title_f": "title_s", "body_f": "body_s", "att_f": "att_s"}
 BLOCK_INDEXES = 4096           # block start tables of terms read for positions
 # Values of a facet whose documents hold several (the people named) counted per search: the ones in most
-# documents. A value costs a bitset of the index's size (12 KB at 100 000 articles) and an AND and popcount a
-# search: at 100 000 articles these 1 000 take 9.2 ms a search. Fewer would cost OpenSearch parity (its terms
-# aggregation counts every person among the matches): the corpus's 5 000 articles name more than 300.
+# documents (`token_facet_counts`: ~0.1-0.4 ms a search at 100 000 articles). Fewer would cost OpenSearch parity
+# (its terms aggregation counts every person among the matches): the corpus's 5 000 articles name more than 300.
 TERM_FACET_VALUES = 1000
-# A search with at most this many matches counts such a facet by walking its matches through a column of each
-# document's values (~0.2 µs a match) instead of the 1 000 ANDs (bench figures in docs/performance.md).
-TERM_FACET_WALK = 15_000
-
-# bit offsets set in each byte value: turning a bitset into docnums without testing every bit
-_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
-_BYTE_COUNTS = [len(bits) for bits in _BYTE_BITS]
 
 
 class Unsupported(Exception):
@@ -61,10 +52,17 @@ class Unsupported(Exception):
 
 def set_bits(docnums: Iterable[int], nbits: int) -> int:
     """A bitset from docnums (any order)."""
-    buf = bytearray((nbits >> 3) + 1)
-    for d in docnums:
-        buf[d >> 3] |= 1 << (d & 7)
-    return int.from_bytes(buf, "little")
+    marks = np.zeros(((nbits >> 3) + 1) << 3, dtype=np.bool_)
+    marks[_as_array(docnums)] = True
+    return int.from_bytes(np.packbits(marks, bitorder="little").tobytes(), "little")
+
+
+def _as_array(docnums: Iterable[int]) -> np.ndarray:
+    if isinstance(docnums, np.ndarray):
+        return docnums
+    if isinstance(docnums, array) and docnums.typecode in "iIlLqQ":
+        return np.frombuffer(docnums, dtype=np.dtype(docnums.typecode)) if docnums else np.zeros(0, np.int64)
+    return np.fromiter(docnums, dtype=np.int64)
 
 
 def iter_bits(bits: int) -> Iterator[int]:
@@ -72,24 +70,22 @@ def iter_bits(bits: int) -> Iterator[int]:
     return iter(docnums(bits))
 
 
+def bit_array(bits: int, nbits: int) -> np.ndarray:
+    """The bitset as one bool per docnum (at least `nbits` of them): membership tests of many docnums at once."""
+    raw = np.frombuffer(bits.to_bytes(max((bits.bit_length() + 7) >> 3, (nbits + 7) >> 3, 1), "little"), np.uint8)
+    return np.unpackbits(raw, bitorder="little").view(np.bool_)
+
+
+def docnum_array(bits: int) -> np.ndarray:
+    """Docnums of a bitset, ascending, as an int64 array (unpacked and found in C)."""
+    if not bits:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(bit_array(bits, 0))
+
+
 def docnums(bits: int) -> list[int]:
-    """Docnums of a bitset, ascending: per byte, its set bits' offsets plus its base, all in C-level maps."""
-    raw = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
-    bases = chain.from_iterable(map(repeat, range(0, len(raw) << 3, 8), map(_BYTE_COUNTS.__getitem__, raw)))
-    return list(map(add, bases, chain.from_iterable(map(_BYTE_BITS.__getitem__, raw))))
-
-
-def _leaf_token_column(leaf: Any, name: str) -> list[tuple[str, ...]]:
-    """Each local docnum's terms of a token field, in lexicon order."""
-    column: list[tuple[str, ...]] = [()] * leaf.doc_count_all()
-    if name not in leaf.schema:
-        return column
-    for text, _info in list(leaf.iter_field(name)):
-        value = (text.decode("utf-8"),)
-        for ids, _ws in posting_blocks(leaf_matcher(leaf, name, text)):
-            for d in ids:
-                column[d] += value
-    return column
+    """Docnums of a bitset, ascending."""
+    return docnum_array(bits).tolist()
 
 
 def _deleted_docs(leaf: Any) -> Iterable[int]:
@@ -127,7 +123,7 @@ class IndexView:
         self._lock = threading.Lock()
         self._variants: dict[str, list[dict[str, list[str]]]] = {}
         self._facet_bits: dict[str, dict[str, int]] = {}
-        self._token_columns: dict[str, list[tuple[str, ...]]] = {}
+        self._facet_pairs: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         self._pubdates: list[int] | None = None
         self._newest: list[int] | None = None
 
@@ -161,10 +157,13 @@ class IndexView:
             return self._read_leaf_postings(i, field, text)
         return self.data.postings.get((segment, field, text), lambda: self._read_leaf_postings(i, field, text))
 
-    def _read_leaf_postings(self, i: int, field: str, text: str) -> tuple[Any, Any]:
-        """A folded term sums its variants' weights (through their own cached postings: exact boosts read them too)."""
+    def _read_leaf_postings(self, i: int, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A folded term sums its variants' weights (through their own cached postings: exact boosts read them too).
+
+        Compact numpy arrays, docnums ascending: 12 bytes a posting, where lists of int and float objects take ~60.
+        """
         if field in FOLDED:
-            sources = [dw for src in self.source_terms(field, text) if (dw := self.leaf_postings(i, *src))[0]]
+            sources = [dw for src in self.source_terms(field, text) if len((dw := self.leaf_postings(i, *src))[0])]
         else:
             leaf = self.leaves[i][0]
             docs: list[int] = []
@@ -173,17 +172,16 @@ class IndexView:
                 for ids, ws in posting_blocks(leaf_matcher(leaf, field, text)):
                     docs.extend(ids)
                     weights.extend(ws)
-            # compact arrays: 12 bytes a posting, where lists of int and float objects take ~60
-            sources = [(array("i", docs), array("d", weights))] if docs else []
+            sources = [(np.array(docs, dtype=np.int32), np.array(weights, dtype=np.float64))] if docs else []
         if not sources:
-            return array("i"), array("d")
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
         if len(sources) == 1:
             return sources[0]
+        # each variant has a document once: its summed weight, added in the order of the variants, longest first
         sources.sort(key=lambda dw: -len(dw[0]))
-        merged = dict(zip(*sources[0], strict=True))
-        for docs, weights in sources[1:]:  # in C: each variant has a document once, so get() sees no update of its own
-            merged.update(zip(docs, map(add, map(merged.get, docs, repeat(0.0)), weights), strict=True))
-        return array("i", merged), array("d", merged.values())
+        merged, where = np.unique(np.concatenate([d for d, _w in sources]), return_inverse=True)
+        summed = np.bincount(where, weights=np.concatenate([w for _d, w in sources]), minlength=len(merged))
+        return merged.astype(np.int32), summed
 
     def term_postings(self, field: str, text: str) -> tuple[Any, Any]:
         """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
@@ -192,15 +190,12 @@ class IndexView:
         """
         return self._postings.get((field, text), lambda: self._read_postings(field, text))
 
-    def _read_postings(self, field: str, text: str) -> tuple[Any, Any]:
+    def _read_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         if len(self.leaves) == 1:
             return self.leaf_postings(0, field, text)
-        docs, weights = array("i"), array("d")
-        for i, (_leaf, offset) in enumerate(self.leaves):
-            ids, ws = self.leaf_postings(i, field, text)
-            docs.extend(array("i", map(add, ids, repeat(offset))) if offset else ids)
-            weights.extend(ws)
-        return docs, weights
+        parts = [self.leaf_postings(i, field, text) for i in range(len(self.leaves))]
+        docs = np.concatenate([ids + offset for (ids, _ws), (_leaf, offset) in zip(parts, self.leaves, strict=True)])
+        return docs, np.concatenate([ws for _ids, ws in parts])
 
     def term_bits(self, field: str, text: str) -> int:
         """Live documents containing the term."""
@@ -266,19 +261,26 @@ class IndexView:
         """True for a facet whose documents hold several values (a token field: the people named)."""
         return name in self.schema and self.schema[name].__class__.__name__ != "ID"
 
-    def token_column(self, name: str) -> list[tuple[str, ...]]:
-        """A token facet's values per global docnum (deleted documents included), from each segment's postings,
-        built once per segment: a narrow search counts its values by walking its matches through this."""
+    def token_facet_counts(self, name: str, bits: int) -> dict[str, int]:
+        """A token facet's counted values (`facet_bits`) → how many documents of `bits` have each: one pass in C over
+        their (document, value) pairs, kept per generation (~1 ms at 100 000 articles, where an AND and a popcount per
+        value took ~9)."""
         with self._lock:
-            column = self._token_columns.get(name)
-        if column is None:
-            column = []
-            for leaf, _offset in self.leaves:
-                column.extend(self.data.table((segment_id(leaf), "values", name),
-                                              lambda leaf=leaf: _leaf_token_column(leaf, name)))
+            pairs = self._facet_pairs.get(name)
+        if pairs is None:
+            table = self.facet_bits(name)
+            values = list(table)
+            per = [docnum_array(table[v]) for v in values]
+            docs = np.concatenate(per).astype(np.int32) if per else np.zeros(0, dtype=np.int32)
+            ids = np.repeat(np.arange(len(values), dtype=np.int32), [len(p) for p in per])
+            pairs = (values, docs, ids)
             with self._lock:
-                self._token_columns[name] = column
-        return column
+                self._facet_pairs[name] = pairs
+        values, docs, ids = pairs
+        if not len(docs) or not bits:
+            return {}
+        counts = np.bincount(ids[bit_array(bits, self.n)[docs]], minlength=len(values))
+        return dict(zip(values, counts.tolist(), strict=True))
 
     def _leaf_facet_bits(self, leaf: Any, name: str) -> dict[str, int]:
         groups: dict[str, list[int]] = defaultdict(list)
@@ -321,14 +323,14 @@ class IndexView:
         return self._terms.get(key, build)
 
     # -- phrases ----------------------------------------------------------------------------
-    def position_keys(self, field: str, word: str, docs: list[int]) -> list[Iterable[int]]:
-        """Position keys (global docnum << 32 | position) of a word, from the blocks holding the given
+    def position_keys(self, field: str, word: str, docs: list[int]) -> np.ndarray:
+        """Position keys (global docnum << 32 | position) of a word, sorted, from the blocks holding the given
         docnums (ascending): a superset of their keys, which the caller intersects.
 
         From the segment's keys file when it has the word (`positionkeys`), else from its posting blocks.
         Either is cached per segment: the documents one query checks, the next one checks again.
         """
-        out: list[Iterable[int]] = []
+        out: list[np.ndarray] = []
         i = 0
         for index, (leaf, offset) in enumerate(self.leaves):
             end = offset + leaf.doc_count_all()
@@ -346,8 +348,12 @@ class IndexView:
                 blocks = self._blocks.get(("b", index, field, word),
                                           lambda leaf=leaf, segment=segment: BlockIndex(leaf, field, word, segment))
                 found = blocks.keys(wanted, self.data.blocks if segment is not None else self._decoded)
-            out += [map(add, keys, repeat(offset << KEY_SHIFT)) for keys in found] if offset else found
-        return out
+            # keys are below 2**63 (docnums below 2**31): as int64, shifting them down for a phrase keeps them sorted
+            keys = [np.frombuffer(k, dtype=np.int64) for k in found if len(k)]
+            out += [k + (offset << KEY_SHIFT) for k in keys] if offset else keys
+        if not out:
+            return np.zeros(0, dtype=np.int64)
+        return out[0] if len(out) == 1 else np.concatenate(out)
 
     def phrase_bits(self, field: str, words: list[str]) -> int:
         """Live documents with the words adjacent and in order in the field (verified on positions)."""
@@ -393,28 +399,35 @@ def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) 
     """The docnums among `docs` (ascending) where `words` appear adjacent and in order in `field`.
 
     Phrase starts are kept as keys, docnum << 32 | position of the first word: the rarest word's keys
-    less its index in the phrase, then each other word's keys, less theirs, are tested against them.
-    Set operations in C over every candidate at once; only the rarest word's keys become a set, the
-    commoner ones (millions of keys for a folded "co") are streamed through `intersection`. A phrase's
-    documents hold every word, so whole blocks' keys can be intersected unfiltered; the result is
-    narrowed to `docs` at the end, and between words when few starts remain (the next word then reads
-    only the blocks, or the slices of keys, of their documents).
+    less its index in the phrase; each other word keeps the starts whose key plus its index is among
+    its own keys, found by binary search in its sorted keys (C, numpy), so a common word's millions of
+    keys are searched, never hashed. A phrase's documents hold every word, so whole blocks' keys can be
+    searched unfiltered; the result is narrowed to `docs` at the end, and between words when few starts
+    remain (the next word then reads only the blocks, or the slices of keys, of their documents).
     """
     if not docs:
         return []
     order = sorted(range(len(words)), key=lambda i: view.reader.frequency(field, words[i]))
-    starts: set[int] = set()
+    wanted = np.asarray(docs, dtype=np.int64)
+    starts = np.zeros(0, dtype=np.int64)
     alive = docs
     for n, i in enumerate(order):
-        keys = chain.from_iterable(view.position_keys(field, words[i], alive))
-        # a position below i wraps into the previous document's keys, beyond any real position: harmless
-        shifted = map(sub, keys, repeat(i)) if i else keys
-        starts = set(shifted) if n == 0 else starts.intersection(shifted)
-        if not starts:
+        keys = view.position_keys(field, words[i], alive)
+        if not len(keys):
+            return []
+        if n == 0:
+            # a position below i gives a negative key or one in the previous document, beyond its real positions
+            starts = keys - i
+        else:
+            sought = starts + i
+            found = np.searchsorted(keys, sought)
+            found[found == len(keys)] = 0
+            starts = starts[keys[found] == sought]
+        if not len(starts):
             return []
         if n + 1 < len(order) and len(starts) * 4 < len(alive):  # few left: the next word reads only theirs
-            alive = sorted(set(map(rshift, starts, repeat(KEY_SHIFT))).intersection(docs))
-    return sorted(set(map(rshift, starts, repeat(KEY_SHIFT))).intersection(docs))
+            alive = np.intersect1d(starts >> KEY_SHIFT, wanted).tolist()
+    return np.intersect1d(starts >> KEY_SHIFT, wanted).tolist()
 
 
 def match_bits(view: IndexView, q: Q.Query) -> int:

@@ -19,9 +19,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import add, attrgetter, itemgetter, mul, truediv
+from operator import attrgetter
 from typing import Any
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
@@ -31,7 +32,8 @@ from indexer.whoosh_engine.reader.matching import (
     LRU,
     IndexView,
     Unsupported,
-    docnums,
+    bit_array,
+    docnum_array,
     iter_bits,
     match_bits,
     phrase_docs,
@@ -86,18 +88,18 @@ class Dense:
         self.lengths = lengths  # length byte of each value's pair
 
     @classmethod
-    def of(cls, n: int, docs: Any, pairs: list[complex], score: Callable[[complex], float]) -> Dense | array:
-        """The scores of `docs`, one complex(frequency, length byte) pair each (0.0 elsewhere); a plain float
-        array in the rare case of 65 535+ distinct pairs."""
-        distinct = [0j, *dict.fromkeys(pairs)]
-        if len(distinct) > 0xFFFF:
-            out = array("d", bytes(8 * n))
-            deque(map(out.__setitem__, docs, map(score, pairs)), maxlen=0)
-            return out
-        position = dict(zip(distinct, range(len(distinct)), strict=True))
-        keys = array("H", bytes(2 * n))
-        deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)  # scattered in C
-        return cls._made(keys, distinct, score)
+    def of(cls, n: int, docs: np.ndarray, tfs: np.ndarray, lengths: np.ndarray,
+           score: Callable[[complex], float]) -> Dense | array:
+        """The scores of `docs` given their term frequencies and length bytes (0.0 elsewhere); a plain float
+        array in the rare case of 65 535+ distinct (frequency, length byte) pairs."""
+        distinct, where = np.unique(tfs + 1j * lengths, return_inverse=True)
+        if len(distinct) >= 0xFFFF:
+            out = np.zeros(n)
+            out[docs] = np.fromiter(map(score, distinct.tolist()), dtype=np.float64, count=len(distinct))[where]
+            return array("d", out.tobytes())
+        keys = np.zeros(n, dtype=np.uint16)
+        keys[docs] = where + 1  # 0: absent
+        return cls._made(array("H", keys.tobytes()), [0j, *distinct.tolist()], score)
 
     def extended(self, keep: int, n: int, docs: list[int], pairs: list[complex],
                  score: Callable[[complex], float]) -> Dense | None:
@@ -128,10 +130,9 @@ class Dense:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def gather(self, docs: list[int]) -> Any:
-        if len(docs) == 1:
-            return (self.values[self.keys[docs[0]]],)
-        return itemgetter(*itemgetter(*docs)(self.keys))(self.values)
+    def gather(self, docs: np.ndarray) -> np.ndarray:
+        """The scores at the given docnums, as float64s (two numpy gathers)."""
+        return np.asarray(self.values)[np.frombuffer(self.keys, dtype=np.uint16)[docs]]
 
 
 _real = attrgetter("real")
@@ -164,7 +165,7 @@ class Scorer:
         self.view = view
         self.weighting = weighting
         self._arrays = LRU(view.data.budget.scores, _scores_weight)
-        self._norms: dict[str, list[float]] = {}
+        self._norms: dict[str, np.ndarray] = {}
         self._tables: dict[str, list[float]] = {}  # norm per length byte
         self._lengths: dict[str, bytes] = {}
         self._previous: LRU | None = None
@@ -191,19 +192,17 @@ class Scorer:
                                      lambda leaf=leaf: _length_bytes(leaf, fieldname))
                 for leaf, _offset in self.view.leaves]
 
-    def norms(self, fieldname: str) -> list[float]:
+    def norms(self, fieldname: str) -> np.ndarray:
         """The field's length normalisation per docnum (read once per generation; `SearchIndex.warm`)."""
         return self._norm(fieldname)
 
-    def _norm(self, fieldname: str) -> list[float]:
+    def _norm(self, fieldname: str) -> np.ndarray:
         """K1 * ((1 - B) + B * length / average) per docnum, as Whoosh's bm25() computes it."""
         with self._lock:
             norms = self._norms.get(fieldname)
         if norms is None:
-            table = self._norm_table(fieldname)
-            norms = []
-            for lengths in self._per_leaf_lengths(fieldname):
-                norms.extend(map(table.__getitem__, lengths))
+            table = np.asarray(self._norm_table(fieldname))
+            norms = table[np.frombuffer(self.lengths(fieldname), dtype=np.uint8)]
             with self._lock:
                 self._norms[fieldname] = norms
         return norms
@@ -276,8 +275,8 @@ class Scorer:
             if offset < self._kept:
                 continue
             ids, weights = view.leaf_postings(i, fieldname, text)
-            docs.extend(map(add, ids, repeat(offset)))
-            tfs.extend(weights)
+            docs.extend((ids + offset).tolist())
+            tfs.extend(weights.tolist())
         lengths = self.lengths(fieldname)
         pairs = list(map(complex, tfs, map(lengths.__getitem__, docs)))
         return old.extended(self._kept, view.n, docs, pairs, self._score_of_pair(fieldname, text))
@@ -315,19 +314,16 @@ class Scorer:
         """1. Term frequencies per docnum (a folded term sums its exact variants); 2. BM25F in C-level maps."""
         view = self.view
         docs, tfs = view.term_postings(fieldname, text)
-        if not docs:
+        if not len(docs):
             return Sparse()
         if len(docs) * DENSE_FRACTION > view.n:
-            lengths = self.lengths(fieldname)
-            pairs = list(map(complex, tfs, itemgetter(*docs)(lengths) if len(docs) > 1 else (lengths[docs[0]],)))
-            return Dense.of(view.n, docs, pairs, self._score_of_pair(fieldname, text))
+            lengths = np.frombuffer(self.lengths(fieldname), dtype=np.uint8)[docs]
+            return Dense.of(view.n, docs, tfs, lengths, self._score_of_pair(fieldname, text))
         idf = view.searcher.idf(fieldname, text)
         K1 = self.weighting.K1
-        norms = self._norm(fieldname)
-        gathered = itemgetter(*docs)(norms) if len(docs) > 1 else (norms[docs[0]],)
-        # idf * ((tf * (K1 + 1)) / (tf + norm)): Whoosh's bm25(), operation for operation
-        scores = map(mul, repeat(idf), map(truediv, map(mul, tfs, repeat(K1 + 1)), map(add, tfs, gathered)))
-        return Sparse(zip(docs, scores, strict=False))
+        # idf * ((tf * (K1 + 1)) / (tf + norm)): Whoosh's bm25(), operation for operation (float64, elementwise)
+        scores = idf * ((tfs * (K1 + 1)) / (tfs + self._norm(fieldname)[docs]))
+        return Sparse(zip(docs.tolist(), scores.tolist(), strict=True))
 
 
 def _common_docs(old: IndexView, new: IndexView) -> int:
@@ -429,26 +425,39 @@ def _sub_group(view: IndexView, q: Q.Query, coef: float, parent: _Group, groups:
 
 
 # -- ranking --------------------------------------------------------------------------------------
-def _gather(values: Scores, docs: list[int]) -> Any:
-    """The values at the given docnums, in C: itemgetter on an array, dict.get on a sparse dict."""
-    if isinstance(values, Sparse):
-        return map(values.get, docs, repeat(0.0))
+def _gather(values: Scores, docs: np.ndarray) -> np.ndarray:
+    """The values at the given docnums (ascending), as float64s, in C."""
     if isinstance(values, Dense):
         return values.gather(docs)
-    return itemgetter(*docs)(values) if len(docs) > 1 else (values[docs[0]],)
+    if isinstance(values, array):
+        return np.frombuffer(values, dtype=np.float64)[docs]
+    return np.fromiter(map(values.get, docs.tolist(), repeat(0.0)), dtype=np.float64, count=len(docs))
 
 
-def _membership(mask: int, docs: list[int]) -> list[int]:
-    raw = mask.to_bytes((max(mask.bit_length(), 1) + 7) >> 3, "little")
-    size = len(raw)
-    return [raw[d >> 3] >> (d & 7) & 1 if (d >> 3) < size else 0 for d in docs]
+def _scatter(values: np.ndarray, scores: Sparse, c: float, docs: np.ndarray) -> None:
+    """Adds c × each of a sparse array's scores to `values` at its docnum's index in `docs` (ascending), if there."""
+    where = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+    found = np.searchsorted(docs, where)
+    inside = found < len(docs)
+    inside[inside] = docs[found[inside]] == where[inside]
+    got = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))[inside]
+    values[found[inside]] += got * c
+
+
+def _best(high: np.ndarray, k: int) -> np.ndarray:
+    """Indexes of the k highest values, highest first, equal values by lower index first (as heapq's are)."""
+    if k >= len(high):
+        return np.lexsort((np.arange(len(high)), -high))
+    kth = np.partition(high, len(high) - k)[len(high) - k]
+    top = np.flatnonzero(high >= kth)  # ties at the k-th value all come, the lowest indexes kept below
+    return top[np.lexsort((top, -high[top]))][:k]
 
 
 @dataclass
 class _Plan:
     """One group's score, split for the two stages."""
 
-    member: list[int] | None                      # 1/0 per candidate when the group has a mask
+    member: np.ndarray | None                     # 1/0 per candidate when the group has a mask
     linear: list[tuple[Scores, float]]            # exact part: (BM25F array, coefficient)
     const: float
     cheap: list[tuple[int, list[Scores], float]]  # phrases known for every document: (bits, word arrays, coef)
@@ -456,7 +465,7 @@ class _Plan:
     bound: list[tuple[Scores, float]]             # Σ coef × array bounds the score (exact but for `costly`)
 
 
-def _plan(scorer: Scorer, g: _Group, docs: list[int]) -> _Plan:
+def _plan(scorer: Scorer, g: _Group, docs: np.ndarray) -> _Plan:
     view = scorer.view
     high: dict[tuple[str, str], float] = dict(g.linear)
     cheap, costly, bound = [], [], []
@@ -474,7 +483,8 @@ def _plan(scorer: Scorer, g: _Group, docs: list[int]) -> _Plan:
     # (a summed title+body array per word would save gathers, but doubles the memory of the cache:
     # at 100 000 articles the arrays of a day's queries no longer fit and get rebuilt)
     bound.extend((scorer.term_array(*key), c) for key, c in high.items())
-    return _Plan(member=_membership(g.mask, docs) if g.mask is not None else None,
+    member = bit_array(g.mask, view.n)[docs].astype(np.float64) if g.mask is not None else None
+    return _Plan(member=member,
                  linear=[(scorer.term_array(*key), c) for key, c in g.linear.items()], const=g.const,
                  cheap=cheap, costly=costly, bound=bound)
 
@@ -490,10 +500,10 @@ def rank(scorer: Scorer, groups: list[_Group], bits: int, limit: int) -> list[tu
         top = _title_first(scorer, groups, bits, limit)
         if top is not None:
             return top
-    return _rank(scorer, groups, docnums(bits), limit)
+    return _rank(scorer, groups, docnum_array(bits), limit)
 
 
-def _rank(scorer: Scorer, groups: list[_Group], docs: list[int], limit: int) -> list[tuple[float, int]]:
+def _rank(scorer: Scorer, groups: list[_Group], docs: np.ndarray, limit: int) -> list[tuple[float, int]]:
     """The best `limit` among `docs` (ascending), in two stages:
 
     1. A bound per candidate: every term part, plus phrases, exact when the phrase's postings are
@@ -502,28 +512,22 @@ def _rank(scorer: Scorer, groups: list[_Group], docs: list[int], limit: int) -> 
     """
     n = len(docs)
     plans = [_plan(scorer, g, docs) for g in groups]
-    high = [0.0] * n
-    where: dict[int, int] | None = None  # docnum → index in docs, for the sparse arrays
-    for p in plans:
-        values = [p.const] * n
+    high = np.zeros(n)
+    for p in plans:  # numpy, elementwise in the order the exact stage sums: the same float64 results
+        values = np.full(n, p.const)
         for arr, c in p.bound:
             if isinstance(arr, Sparse) and len(arr) * SPARSE_WALK < n:
-                # a title's or a rare word's few scores: walk them rather than gather over every candidate
-                if where is None:
-                    where = dict(zip(docs, range(n), strict=True))
-                for d, v in arr.items():
-                    if (i := where.get(d)) is not None:
-                        values[i] += v * c
+                # a title's or a rare word's few scores: placed by binary search rather than gathered
+                _scatter(values, arr, c, docs)
                 continue
             got = _gather(arr, docs)
-            values = list(map(add, values, got if c == 1.0 else map(mul, got, repeat(c))))
+            values = values + (got if c == 1.0 else got * c)
         if p.member is not None:
-            values = list(map(mul, values, p.member))
-        high = list(map(add, high, values))
+            values = values * p.member
+        high = high + values
     if not any(p.costly for p in plans):  # the bound is the score
-        top = heapq.nsmallest(limit, zip(map(mul, high, repeat(-1.0)), docs, strict=False))
-        return [(-s, d) for s, d in top]
-    return _rank_in_batches(scorer.view, docs, high, plans, limit)
+        return [(float(high[i]), int(docs[i])) for i in _best(high, limit)]
+    return _rank_in_batches(scorer.view, docs.tolist(), high, plans, limit)
 
 
 def _title_first(scorer: Scorer, groups: list[_Group], bits: int, limit: int) -> list[tuple[float, int]] | None:
@@ -555,7 +559,7 @@ def _title_first(scorer: Scorer, groups: list[_Group], bits: int, limit: int) ->
     essential &= bits
     if not essential or essential == bits:
         return None
-    best = _rank(scorer, groups, docnums(essential), limit)
+    best = _rank(scorer, groups, docnum_array(essential), limit)
     if len(best) == limit and best[-1][0] > ceiling:
         return best
     return None
@@ -588,13 +592,14 @@ def _exact(view: IndexView, plans: list[_Plan], docs: list[int], batch: list[int
     return out
 
 
-def _rank_in_batches(view: IndexView, docs: list[int], high: list[float], plans: list[_Plan],
+def _rank_in_batches(view: IndexView, docs: list[int], high: np.ndarray, plans: list[_Plan],
                      limit: int) -> list[tuple[float, int]]:
     best: list[tuple[float, int]] = []  # min-heap of (score, -docnum): the weakest of the top first
     done = 0
     size = max(BATCH, limit)
     cap = MAX_EXACT + limit
-    ranked = heapq.nlargest(min(len(docs), cap) + 1, range(len(docs)), key=high.__getitem__)  # once: the cap bounds it
+    ranked = _best(high, min(len(docs), cap) + 1).tolist()  # once: the cap bounds it
+    high = high.tolist()
     while done < min(len(docs), cap):
         size = min(size, cap - done)
         batch, rest = ranked[done:done + size], ranked[done + size:done + size + 1]
@@ -615,7 +620,7 @@ def _phrase_present(view: IndexView, fieldname: str, words: list[str], need: lis
     """Which of `need` hold the phrase: from a cached phrase bitset when there is one, else positions."""
     cached = view.cached_phrase(fieldname, words)
     if cached is not None:
-        return [d for d, m in zip(need, _membership(cached, need), strict=True) if m]
+        return [d for d in need if cached >> d & 1]
     return phrase_docs(view, fieldname, words, need)
 
 
