@@ -311,7 +311,7 @@ class Scorer:
         return self._arrays.get(("\"", fieldname, words, coef), build)
 
     def _build(self, fieldname: str, text: str) -> Scores:
-        """1. Term frequencies per docnum (a folded term sums its exact variants); 2. BM25F in C-level maps."""
+        """1. Term frequencies per docnum (a folded term sums its exact variants); 2. BM25F over numpy arrays."""
         view = self.view
         docs, tfs = view.term_postings(fieldname, text)
         if not len(docs):
