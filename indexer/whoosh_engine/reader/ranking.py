@@ -620,7 +620,8 @@ def _phrase_present(view: IndexView, fieldname: str, words: list[str], need: lis
     """Which of `need` hold the phrase: from a cached phrase bitset when there is one, else positions."""
     cached = view.cached_phrase(fieldname, words)
     if cached is not None:
-        return [d for d in need if cached >> d & 1]
+        member = bit_array(cached, view.n)  # one unpacking, not a shift of the whole bitset per document
+        return [d for d in need if member[d]]
     return phrase_docs(view, fieldname, words, need)
 
 
