@@ -150,7 +150,7 @@ class IndexView:
             return [(FOLDED[field], v) for v in self.variants(field, text)]
         return [(field, text)]
 
-    def leaf_postings(self, i: int, field: str, text: str) -> tuple[Any, Any]:
+    def leaf_postings(self, i: int, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(local docnums, weights) of a term in the i-th segment, deleted documents included; kept per segment."""
         segment = self.segments[i]
         if segment is None:
@@ -183,7 +183,7 @@ class IndexView:
         summed = np.bincount(where, weights=np.concatenate([w for _d, w in sources]), minlength=len(merged))
         return merged.astype(np.int32), summed
 
-    def term_postings(self, field: str, text: str) -> tuple[Any, Any]:
+    def term_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
 
         Kept briefly (a small cache): a query's matching and its ranking read the same terms.
@@ -261,10 +261,9 @@ class IndexView:
         """True for a facet whose documents hold several values (a token field: the people named)."""
         return name in self.schema and self.schema[name].__class__.__name__ != "ID"
 
-    def token_facet_counts(self, name: str, bits: int) -> dict[str, int]:
-        """A token facet's counted values (`facet_bits`) → how many documents of `bits` have each: one pass in C over
-        their (document, value) pairs, kept per generation (~1 ms at 100 000 articles, where an AND and a popcount per
-        value took ~9)."""
+    def facet_pairs(self, name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """A token facet's counted values (`facet_bits`) and their (document, value index) pairs, built once per
+        generation (`SearchIndex.warm` builds them before fork)."""
         with self._lock:
             pairs = self._facet_pairs.get(name)
         if pairs is None:
@@ -272,11 +271,15 @@ class IndexView:
             values = list(table)
             per = [docnum_array(table[v]) for v in values]
             docs = np.concatenate(per).astype(np.int32) if per else np.zeros(0, dtype=np.int32)
-            ids = np.repeat(np.arange(len(values), dtype=np.int32), [len(p) for p in per])
-            pairs = (values, docs, ids)
+            pairs = (values, docs, np.repeat(np.arange(len(values), dtype=np.int32), [len(p) for p in per]))
             with self._lock:
                 self._facet_pairs[name] = pairs
-        values, docs, ids = pairs
+        return pairs
+
+    def token_facet_counts(self, name: str, bits: int) -> dict[str, int]:
+        """A token facet's counted values → how many documents of `bits` have each: one bincount over their pairs
+        (0.13-0.36 ms at 100 000 articles, where an AND and a popcount per value took 3.6-8.2 ms)."""
+        values, docs, ids = self.facet_pairs(name)
         if not len(docs) or not bits:
             return {}
         counts = np.bincount(ids[bit_array(bits, self.n)[docs]], minlength=len(values))

@@ -127,7 +127,7 @@ class SearchIndex:
         for name in FACETS:
             view.facet_bits(name)
             if view.is_token_facet(name):
-                view.token_facet_counts(name, 0)
+                view.facet_pairs(name)
         view.pubdates()
         view.newest_order()
         for field in ("title_f", "body_f", "att_f"):
@@ -207,7 +207,7 @@ class SearchIndex:
             if bits:
                 response.notice = "Không có bài nào chứa đủ mọi từ; đây là các bài chứa một phần các từ."
         response.total = bits.bit_count()
-        response.facets = self._count_facets(view, bits, response.total)
+        response.facets = self._count_facets(view, bits)
         start = (request.page - 1) * request.per_page
         if start < response.total:
             limit = start + request.per_page
@@ -219,7 +219,7 @@ class SearchIndex:
             return response, rows, parsed
         return response, [], parsed
 
-    def _count_facets(self, view: IndexView, bits: int, total: int) -> dict[str, list[FacetValue]]:
+    def _count_facets(self, view: IndexView, bits: int) -> dict[str, list[FacetValue]]:
         """Counts per facet value: popcount of the matches AND each value's bitset; the people (~1 000 values a
         search) in one pass over their (document, person) pairs instead."""
         counts: dict[str, dict[str, int]] = {}
