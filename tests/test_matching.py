@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pytest
 from whoosh import query as Q
 
+import indexer.whoosh_engine.reader.matching as matching
 import indexer.whoosh_engine.reader.postings as postings
 import indexer.whoosh_engine.reader.ranking as ranking
 from indexer.engine import SearchRequest
@@ -70,6 +72,37 @@ def test_bitsets_round_trip() -> None:
     docs = [0, 7, 8, 63, 64, 1000]
     assert docnums(set_bits(reversed(docs), 1001)) == docs
     assert list(iter_bits(0)) == []
+
+
+@pytest.mark.parametrize("frequencies", ["counts", "fractions", "large counts"])
+def test_distinct_pairs_number_the_pairs_as_a_sort_of_them_would(frequencies: str) -> None:
+    rng = np.random.default_rng(7)
+    n = 5000
+    tfs = {"counts": rng.geometric(0.4, n).astype(np.float64),
+           "fractions": rng.choice([0.5, 1.0, 1.25, 2.0, 7.75], n),
+           "large counts": rng.geometric(0.001, n).astype(np.float64) + ranking.MAX_WHOLE_RANK}[frequencies]
+    lengths = rng.integers(0, 256, n).astype(np.uint8)
+    distinct, where = ranking.distinct_pairs(tfs, lengths)
+    expected, expected_where = np.unique(tfs + 1j * lengths, return_inverse=True)
+    assert distinct.tolist() == expected.tolist() and where.tolist() == expected_where.tolist()
+
+
+@pytest.mark.parametrize("by_table", [0, 10**9], ids=["sorted", "over-a-table"])
+def test_folded_variants_merge_the_same_by_sort_or_by_table(index: SearchIndex, by_table: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folded term's postings (its exact variants' summed) are Whoosh's, whichever way they are merged."""
+    monkeypatch.setattr(matching, "MERGE_BY_TABLE", by_table)
+    searcher, _cached, _scorer = _view(index)
+    view = IndexView(searcher)  # fresh caches
+    for text in ("hoi", "nghi", "tong", "ket", "nam"):
+        docs, weights = view.term_postings("body_f", text)
+        m = searcher.postings("body_f", text)
+        theirs = {}
+        while m.is_active():
+            theirs[m.id()] = m.weight()
+            m.next()
+        live = set(docnums(view.live))
+        assert {d: w for d, w in zip(docs.tolist(), weights.tolist(), strict=True) if d in live} == theirs
 
 
 def test_lru_evicts_by_weight() -> None:

