@@ -10,10 +10,8 @@ from typing import Any
 from archive import Article
 from indexer.analysis.event_dates import format_event_date
 from indexer.engine.attachment_hits import AttachmentMatch, attachment_matches
-from indexer.engine.documents import article_event_dates, article_people, person_name
+from indexer.engine.documents import MAX_HIT_PEOPLE, article_event_dates, article_people, person_name
 from indexer.engine.snippets import make_snippet, mark_text
-
-MAX_HIT_PEOPLE = 8  # people listed with one result: the first named (an article of awards names dozens)
 
 
 @dataclass
@@ -71,7 +69,8 @@ def headline(body: str, limit: int = 140) -> str:
 def make_hit(stored: Mapping[str, Any], score: float | None, article: Article | None = None,
              terms: set[str] | None = None) -> SearchHit:
     """A result row from a back end's stored fields. With `terms` (query_terms), a result list's row: the
-    title marked and a snippet cut from the archived `article`; without, a bare link (related articles)."""
+    title marked, a snippet cut from the archived `article`, the days of its events and the people it names;
+    without, a bare link (related articles)."""
     title = stored.get("title") or ""
     snippet = title_html = ""
     matches: list[AttachmentMatch] = []
@@ -82,7 +81,10 @@ def make_hit(stored: Mapping[str, Any], score: float | None, article: Article | 
         title = title or headline(body)
         snippet, title_html = make_snippet(body, terms), mark_text(title, terms)
         matches = attachment_matches(article, terms)
-        if article is not None:  # read again from the archived text: cheaper than storing them (~0.6 ms)
+        if "people" in stored:  # found when indexed (documents.article_fields)
+            days = list(stored.get("event_days") or ())
+            named = [dict(p) for p in stored["people"]]
+        elif article is not None:  # an index made before schema 6, until `tracuu index` rebuilds it
             days = [d.isoformat() for d in article_event_dates(article)]
             named = [{"name": p.name, "title": p.title} for p in article_people(article)[:MAX_HIT_PEOPLE]]
     return SearchHit(id=stored["id"], url=stored.get("url") or "", title=title,

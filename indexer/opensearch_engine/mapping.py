@@ -13,7 +13,7 @@ from typing import Any
 from indexer.analysis.text import ANALYSIS_VERSION
 from indexer.engine.request import FACETS, MAX_PAGE, MAX_PER_PAGE
 
-MAPPING_VERSION = 4  # bump when fields change; with ANALYSIS_VERSION it decides when to rebuild
+MAPPING_VERSION = 5  # bump when fields change; with ANALYSIS_VERSION it decides when to rebuild
 TOKENS = {"type": "text", "analyzer": "tracuu_tokens", "similarity": "BM25"}
 STORED = {"type": "keyword", "index": False, "doc_values": False}
 
@@ -41,6 +41,8 @@ def index_body(name: str, *, shards: int, replicas: int) -> dict[str, Any]:
                 "id": {"type": "keyword"},
                 "content_hash": {"type": "keyword"},
                 "title": STORED, "url": STORED, "published": STORED,
+                # as a result row shows them (documents.article_fields): ISO days, {"name", "title"} objects
+                "event_days": STORED, "people": {"type": "object", "enabled": False},
                 "pubdate": {"type": "long"},
                 **{facet: {"type": "keyword"} for facet in FACETS},
                 # folded syllables keep positions (phrases); exact ones and codes only rank

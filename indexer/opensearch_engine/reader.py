@@ -25,7 +25,7 @@ from indexer.opensearch_engine.client import connect, errors
 from indexer.opensearch_engine.dsl import filtered
 from indexer.opensearch_engine.vocabulary import OpenSearchVocabulary, ShardRoutings
 
-SHOWN = ["id", "title", "url", "published", *FACETS]
+SHOWN = ["id", "title", "url", "published", "event_days", "people", *FACETS]
 FACET_VALUES = 10_000  # distinct values counted per facet: every department of a province
 
 

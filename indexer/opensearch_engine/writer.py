@@ -23,10 +23,9 @@ from indexer.engine.base import IndexStats, Progress
 from indexer.engine.config import EngineConfig
 from indexer.engine.documents import (
     Hashed,
+    article_fields,
     attached_text,
     changes,
-    facet_values,
-    stored_fields,
     token_fields,
     with_stored_hashes,
 )
@@ -45,7 +44,7 @@ def document(article: Article, content_hash: str, words: str) -> dict[str, Any]:
     title, body = analyze(article.title, segment=False), analyze(article.body, segment=False)
     attached = attached_text(article)
     files = analyze(attached, segment=False) if attached else None
-    doc = {**stored_fields(article, content_hash), **token_fields(title, body, files), **facet_values(article),
+    doc = {**article_fields(article, content_hash), **token_fields(title, body, files),
            "words": words}
     if "person" in doc:  # a keyword field: one value per person
         doc["person"] = doc["person"].split()

@@ -21,7 +21,8 @@ from whoosh.formats import tokens as analysed_tokens
 #    exact syllables and codes carry weights only (Weights), no frequency values.
 # 4: attached files' text (att_f, att_s) and their types (filetype).
 # 5: the days of events (event) and the people named (person).
-SCHEMA_VERSION = 5
+# 6: both as a result row shows them, stored (event_days, people).
+SCHEMA_VERSION = 6
 
 _BIG_ENDIAN = sys.byteorder == "big"
 _UINT32 = partial(array, "I")
@@ -156,6 +157,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         content_hash=ID(stored=True, sortable=True),
         title=STORED(), url=STORED(), published=STORED(),  # shown in results without a DB trip
+        event_days=STORED(), people=STORED(),  # as results show them, found once (documents.article_fields)
         # folded syllables with positions: matching without diacritics, and phrases
         title_f=TokenField(analyzer=tokens, phrase=True, field_boost=2.0),
         body_f=TokenField(analyzer=tokens, phrase=True),

@@ -12,7 +12,7 @@ from indexer.analysis.bulkwords import joined_words
 from indexer.analysis.segcache import SegmentCache
 from indexer.analysis.text import analyze
 from indexer.engine.base import IndexStats
-from indexer.engine.documents import Hashed, attached_text, facet_values, stored_fields, token_fields
+from indexer.engine.documents import Hashed, article_fields, attached_text, token_fields
 from indexer.whoosh_engine.writer.segwriter import WORDS
 
 
@@ -31,7 +31,7 @@ def article_tokens(title: str, body: str, words: str | None = None, attached: st
 
 def document(article: Article, content_hash: str, tokens: dict[str, str]) -> dict[str, object]:
     """FastSegmentWriter.add_document's arguments for one article."""
-    return {**stored_fields(article, content_hash), **tokens, **facet_values(article)}
+    return {**article_fields(article, content_hash), **tokens}
 
 
 def prepare(article: Article, content_hash: str, words: str | None) -> tuple[dict[str, object], str | None]:
