@@ -161,6 +161,44 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
         warm.close()
 
 
+def test_a_commit_carries_the_term_and_phrase_bitsets_over(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a commit (a new segment, a deletion in the old one), the bitsets the last view composed are taken
+    over for the kept segment and only the new one is read: the same bitsets as a fresh view's."""
+    from indexer.whoosh_engine.reader.matching import IndexView
+    from indexer.whoosh_engine.writer import build
+
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 6)  # the first segment stays as it is, as a big one would
+    monkeypatch.setattr(build, "_compound", lambda ix, adding: True)
+    warm = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        _answers(warm)
+        old = warm._generation()[1]
+        terms = [key for key in old._terms._data if key[0] == "t"]  # (date ranges are rebuilt: one bisection)
+        phrases = list(old._phrases._data)
+        assert len(terms) > 10 and phrases
+        _commit(data, upsert=ARTICLES[6:])
+        _commit(data, upsert=[replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tập huấn.")])
+        starts: list[tuple[bool, int]] = []
+        real = IndexView._build_term_bits
+        view = warm._generation()[1]
+
+        def recording(self: IndexView, field: str, text: str, start: int = 0) -> int:
+            starts.append((self is view, start))
+            return real(self, field, text, start)
+
+        monkeypatch.setattr(IndexView, "_build_term_bits", recording)
+        assert view._kept_segments == 1 and len(view.leaves) == 3 and view.live != (1 << view.n) - 1
+        fresh = IndexView(view.searcher)
+        for _t, field, text in terms:
+            assert view.term_bits(field, text) == fresh.term_bits(field, text), text
+        assert {start for mine, start in starts if mine} == {1}  # only the segments after the kept one read
+        for field, words in phrases:
+            assert view.cached_phrase(field, list(words)) == fresh.phrase_bits(field, list(words)), words
+        assert not any(key in old._terms._data for key in terms) and not old._phrases._data  # not kept twice
+    finally:
+        warm.close()
+
+
 def test_suggestions_from_the_segments_lexicons_equal_one_pass_over_the_index(data: Path) -> None:
     from indexer.engine.query import parse_query
     from indexer.engine.suggest import Suggester

@@ -33,6 +33,7 @@ from indexer.whoosh_engine.reader.matching import (
     IndexView,
     Unsupported,
     bit_array,
+    common_segments,
     docnum_array,
     iter_bits,
     match_bits,
@@ -195,7 +196,7 @@ class Scorer:
         self._lengths: dict[str, bytes] = {}
         self._previous: LRU | None = None
         self._kept = 0  # documents whose scores the previous generation's tables hold at the same docnums
-        if previous is not None and (kept := _common_docs(previous.view, view)):
+        if previous is not None and (kept := view.offset_of(common_segments(previous.view, view))):
             self._previous, self._kept = previous._arrays, kept
             previous._previous = None  # one generation back at most: what it did not hand over is dropped
         self._maxes: dict[tuple[str, str], float] = {}
@@ -349,17 +350,6 @@ class Scorer:
         # idf * ((tf * (K1 + 1)) / (tf + norm)): Whoosh's bm25(), operation for operation (float64, elementwise)
         scores = idf * ((tfs * (K1 + 1)) / (tfs + self._norm(fieldname)[docs]))
         return Sparse(zip(docs.tolist(), scores.tolist(), strict=True))
-
-
-def _common_docs(old: IndexView, new: IndexView) -> int:
-    """How many documents, from docnum 0, the two generations hold in the same segments (so at the same
-    docnums): the segments both begin with, in order."""
-    docs = 0
-    for (leaf, offset), a, b in zip(new.leaves, old.segments, new.segments, strict=False):
-        if a is None or a != b:
-            break
-        docs = offset + leaf.doc_count_all()
-    return docs
 
 
 def _length_bytes(leaf: Any, fieldname: str) -> list[int]:

@@ -98,7 +98,7 @@ class SearchIndex:
         reader = self._searcher.reader()
         self._leafdata.retain({s for leaf, _offset in reader.leaf_readers() if (s := segment_id(leaf))})
         data, leaves = self._leafdata, [leaf for leaf, _offset in reader.leaf_readers()]
-        view = self._view = IndexView(self._searcher, self._leafdata)
+        view = self._view = IndexView(self._searcher, self._leafdata, previous=self._view if follows else None)
         self._suggester = Suggester(WhooshVocabulary(
             reader, lambda: [exact_variants(data, leaf, field) for leaf in leaves for field in EXACT_FIELDS],
             lambda: [word_table(data, leaf) for leaf in leaves],
