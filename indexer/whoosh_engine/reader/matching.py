@@ -492,8 +492,19 @@ def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) 
         if not len(starts):
             return []
         if n + 1 < len(order) and len(starts) * 4 < len(alive):  # few left: the next word reads only theirs
-            alive = np.intersect1d(starts >> KEY_SHIFT, wanted).tolist()
-    return np.intersect1d(starts >> KEY_SHIFT, wanted).tolist()
+            alive = _among(starts >> KEY_SHIFT, wanted).tolist()
+    return _among(starts >> KEY_SHIFT, wanted).tolist()
+
+
+def _among(docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The distinct values of `docs` (ascending, repeated) that `wanted` (ascending, distinct, not empty) holds:
+    np.intersect1d of two sorted arrays without its hashing and sort of both."""
+    if not len(docs):
+        return docs
+    docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+    at = np.searchsorted(wanted, docs)
+    at[at == len(wanted)] = 0
+    return docs[wanted[at] == docs]
 
 
 def match_bits(view: IndexView, q: Q.Query) -> int:
