@@ -119,9 +119,9 @@ class IndexView:
 
     With `previous`, the view of the generation before (a commit adds segments after the old ones; a merge
     replaces only the last few): the term and phrase bitsets it composed are taken over on first use
-    (`_carried`) for the documents both hold in the same segments, so only the new segments are read. Rebuilt
-    from the per-segment caches instead, every bitset a worker had was read again after each commit: CPU a
-    search 22 → 33 ms at 100 000 articles with 5 articles indexed every 30 s (bench/load.py).
+    (`_carried`) for the documents both hold in the same segments, so only the new segments are read. The
+    per-segment caches are too small to give them all back: rebuilt from them, a worker's searches cost 33 ms
+    of CPU against 22 without commits (100 000 articles, 5 indexed every 30 s, bench/load.py).
     """
 
     def __init__(self, searcher: Any, data: LeafData | None = None, previous: IndexView | None = None) -> None:

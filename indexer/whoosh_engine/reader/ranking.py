@@ -63,8 +63,9 @@ class _Group:
 
 class Sparse:
     """BM25F scores of a term that few documents have: its docnums, ascending, and their scores (0.0 for the
-    others), in 12 bytes a document where a dict of int and float objects took ~100. Rare terms are most of a
-    worker's tables (3 000 of 4 000 at 100 000 articles); as dicts they filled a fifth of the score cache."""
+    others), in 12 bytes a document where a dict of int and float objects would take ~100. Rare terms are most
+    of a worker's tables (3 000 of 4 000 at 100 000 articles): as dicts they would fill a fifth of the score
+    cache, which the common terms' Dense tables use better (each saves reading a long posting list again)."""
 
     __slots__ = ("docs", "scores")
 
