@@ -485,10 +485,7 @@ def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) 
             # a position below i gives a negative key or one in the previous document, beyond its real positions
             starts = keys - i
         else:
-            sought = starts + i
-            found = np.searchsorted(keys, sought)
-            found[found == len(keys)] = 0
-            starts = starts[keys[found] == sought]
+            starts = starts[find_sorted(keys, starts + i)[1]]
         if not len(starts):
             return []
         if n + 1 < len(order) and len(starts) * 4 < len(alive):  # few left: the next word reads only theirs
@@ -502,9 +499,19 @@ def _among(docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     if not len(docs):
         return docs
     docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
-    at = np.searchsorted(wanted, docs)
-    at[at == len(wanted)] = 0
-    return docs[wanted[at] == docs]
+    return docs[find_sorted(wanted, docs)[1]]
+
+
+def find_sorted(values: np.ndarray, sought: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `sought` is in `values` (ascending, distinct), and whether it is there: its index where
+    found (0 elsewhere), and a mask. One binary search each, in C."""
+    if not len(values):
+        return np.zeros(len(sought), dtype=np.intp), np.zeros(len(sought), dtype=bool)
+    at = np.searchsorted(values, sought)
+    at[at == len(values)] = 0
+    found = values[at] == sought
+    at[~found] = 0
+    return at, found
 
 
 def match_bits(view: IndexView, q: Q.Query) -> int:

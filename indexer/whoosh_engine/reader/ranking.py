@@ -35,6 +35,7 @@ from indexer.whoosh_engine.reader.matching import (
     bit_array,
     common_segments,
     docnum_array,
+    find_sorted,
     match_bits,
     phrase_docs,
 )
@@ -465,21 +466,15 @@ def _gather(values: Scores, docs: np.ndarray) -> np.ndarray:
     if isinstance(values, array):
         return np.frombuffer(values, dtype=np.float64)[docs]
     keys, scores = values.arrays()
-    if not len(keys):
-        return np.zeros(len(docs))
-    at = np.searchsorted(keys, docs)
-    at[at == len(keys)] = 0
-    return np.where(keys[at] == docs, scores[at], 0.0)
+    at, found = find_sorted(keys, docs)
+    return np.where(found, scores[at], 0.0) if len(keys) else np.zeros(len(docs))
 
 
 def _scatter(values: np.ndarray, scores: Sparse, c: float, docs: np.ndarray) -> None:
     """Adds c × each of a sparse array's scores to `values` at its docnum's index in `docs` (ascending), if there."""
     where, got = scores.arrays()
-    found = np.searchsorted(docs, where)
-    inside = found < len(docs)
-    inside[inside] = docs[found[inside]] == where[inside]
-    got = got[inside]
-    values[found[inside]] += got * c
+    at, inside = find_sorted(docs, where)
+    values[at[inside]] += got[inside] * c
 
 
 def _best(high: np.ndarray, k: int) -> np.ndarray:
