@@ -120,12 +120,16 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
     # the first segment (6 articles) counts as big, so it stays when the small ones merge
     monkeypatch.setattr(build, "SMALL_SEGMENT", 6)
     monkeypatch.setattr(build, "_compound", lambda ix, adding: True)
+    # tables of up to 3 pairs get 1-byte keys: some outgrow them with the new documents' pairs
+    monkeypatch.setattr(ranking, "NARROW_KEYS", 3)
     warm = SearchIndex(data / "index", data / "archive.sqlite3")
     try:
         _answers(warm)
         old_scorer = warm._generation()[2]
         terms = [key for key in old_scorer._arrays._data if isinstance(old_scorer._arrays._data[key], ranking.Dense)]
         assert len(terms) > 20
+        narrow = {key for key in terms if old_scorer._arrays._data[key].keys.typecode == "B"}
+        assert narrow and len(narrow) < len(terms)
         _commit(data, upsert=ARTICLES[6:])  # a new segment after the old ones
         _commit(data, upsert=[replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tập huấn.")])  # and a deletion
         built: list[tuple[str, str]] = []
@@ -134,11 +138,14 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
         _searcher, view, scorer = warm._generation()
         assert scorer is not old_scorer and view.n > old_scorer.view.n
         fresh = ranking.Scorer(view)
+        widened = []
         for key in terms:
             taken = scorer.term_array(*key)
             assert key not in built, key  # taken over from the generation before, not read again
             expected = real_build(fresh, *key)
             assert [taken[d] for d in range(view.n)] == [expected[d] for d in range(view.n)], key
+            widened.append(key in narrow and taken.keys.typecode == "H")
+        assert any(widened)  # a table whose pairs outgrew 1-byte keys kept its scores with 2-byte ones
         assert not any(key in scorer._previous._data for key in terms)  # handed over, so not kept twice
 
         merged_at = None

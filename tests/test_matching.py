@@ -127,15 +127,19 @@ def _whoosh_top(searcher: Any, query: Q.Query, limit: int) -> list[tuple[float, 
     return sorted(((h.score, h.docnum) for h in hits), key=lambda sd: (-sd[0], sd[1]))[:limit]
 
 
-@pytest.mark.parametrize("dense_fraction", [ranking.DENSE_FRACTION, 0], ids=["dense-tables", "sparse-tables"])
+@pytest.mark.parametrize(("dense_fraction", "narrow_keys"),
+                         [(ranking.DENSE_FRACTION, ranking.NARROW_KEYS), (ranking.DENSE_FRACTION, 0),
+                          (0, ranking.NARROW_KEYS)], ids=["dense-tables", "wide-dense-tables", "sparse-tables"])
 @pytest.mark.parametrize("cheap_fraction", [1, 10**9], ids=["phrases-up-front", "phrases-in-stage-2"])
 @pytest.mark.parametrize("q", QUERIES)
 def test_ranking_equals_whooshs_scores_and_order(index: SearchIndex, q: str, cheap_fraction: int, dense_fraction: int,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every term's scores in a Dense table (as the corpus's few documents make them) or in a Sparse one."""
+                                                 narrow_keys: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every term's scores in a Dense table (as the corpus's few documents make them, with 1-byte keys; or
+    with 2-byte keys, as terms with more distinct pairs have) or in a Sparse one."""
     monkeypatch.setattr(ranking, "CHEAP_FRACTION", cheap_fraction)
     monkeypatch.setattr(ranking, "BATCH", 2)  # several rounds of stage 2 even on a small corpus
     monkeypatch.setattr(ranking, "DENSE_FRACTION", dense_fraction)
+    monkeypatch.setattr(ranking, "NARROW_KEYS", narrow_keys)
     searcher, _cached, _scorer = _view(index)
     view = IndexView(searcher)  # fresh caches: no table built under the other setting
     scorer = ranking.Scorer(view)

@@ -81,7 +81,7 @@ LEAF_POSTINGS_BYTES = 32 << 20   # local postings of terms (12 bytes each: int32
 LEAF_KEYS_BYTES = 32 << 20       # position keys of decoded blocks (8 bytes a position)
 # composed over a generation's segments (matching.IndexView, ranking.Scorer)
 BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 100 000 documents)
-SCORE_CACHE_BYTES = 256 << 20  # BM25F scores per term (Dense tables or Sparse dicts): ~4 000 terms at 100 000
+SCORE_CACHE_BYTES = 224 << 20  # BM25F scores per term (Dense tables, Sparse arrays): ~5 800 terms at 100 000
 BLOCK_CACHE_BYTES = 32 << 20   # position keys of blocks, for an index whose segments have no id
 POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query's matching and its ranking
 
@@ -90,7 +90,7 @@ POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query'
 class CacheBudget:
     """The size bounds of a searcher's caches (bytes, or postings for `postings`): what a worker may grow to.
 
-    The defaults add up to ~445 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
+    The defaults add up to ~412 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
     `of_mb` scales them all for the setting `search_cache_mb`, so one number bounds a worker's caches.
     """
 

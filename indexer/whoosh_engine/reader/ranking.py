@@ -91,14 +91,16 @@ class Sparse:
 
 
 class Dense:
-    """BM25F scores of a term that many documents have, in 2 bytes a document instead of a float's 8.
+    """BM25F scores of a term that many documents have, in 1 or 2 bytes a document instead of a float's 8.
 
-    A score depends only on the term frequency and the one-byte field length, so a common term has a few
-    thousand distinct (frequency, length) pairs: each document keeps the index of its own in `pairs` and
-    `values` (0: absent, 0.0). A gather is then two C-level lookups, and four times as many terms fit in the
-    same cache (`SCORE_CACHE_BYTES`). Keeping the pairs lets the next index generation reuse the table
-    (`extended`): after a commit only the new documents are read and the few thousand values recomputed for
-    the new idf and average length, where rebuilding read every posting again.
+    A score depends only on the term frequency and the one-byte field length, so a common term has at most a
+    few thousand distinct (frequency, length) pairs: each document keeps the index of its own in `tfs`,
+    `lengths` and `values` (0: absent, 0.0). A gather is then two C-level lookups, and four to eight times as
+    many terms fit in the same cache (`SCORE_CACHE_BYTES`). A table of up to `NARROW_KEYS` pairs keeps
+    1-byte keys: at 100 000 articles, a third of a worker's tables (titles, short words), 33 MB of its 225.
+    Keeping the pairs lets the next index generation reuse the table (`extended`): after a commit only the new
+    documents are read and the few hundred values recomputed for the new idf and average length, where
+    rebuilding read every posting again.
     """
 
     __slots__ = ("keys", "values", "tfs", "lengths")
@@ -119,14 +121,16 @@ class Dense:
             out = np.zeros(n)
             out[docs] = np.fromiter(map(score, distinct.tolist()), dtype=np.float64, count=len(distinct))[where]
             return array("d", out.tobytes())
-        keys = np.zeros(n, dtype=np.uint16)
+        typecode = "B" if len(distinct) < NARROW_KEYS else "H"
+        keys = np.zeros(n, dtype=KEY_TYPES[typecode])
         keys[docs] = where + 1  # 0: absent
-        return cls._made(array("H", keys.tobytes()), [0j, *distinct.tolist()], score)
+        return cls._made(array(typecode, keys.tobytes()), [0j, *distinct.tolist()], score)
 
     def extended(self, keep: int, n: int, docs: list[int], pairs: list[complex],
                  score: Callable[[complex], float]) -> Dense | None:
         """This table's first `keep` documents, grown to `n` with the others' (`docs`, all from `keep` on) and
-        every value recomputed by `score`; None when the pairs no longer fit 2 bytes."""
+        every value recomputed by `score` (keys widened to 2 bytes when the pairs outgrow one); None when they
+        no longer fit 2 bytes."""
         distinct = list(map(complex, self.tfs, self.lengths))
         position = dict(zip(distinct, range(len(distinct)), strict=True))
         for p in dict.fromkeys(pairs):
@@ -136,7 +140,9 @@ class Dense:
         if len(distinct) > 0xFFFF:
             return None
         keys = self.keys[:keep]
-        keys.frombytes(bytes(2 * (n - keep)))
+        if keys.typecode == "B" and len(distinct) > NARROW_KEYS:
+            keys = array("H", np.frombuffer(keys, dtype=np.uint8).astype(np.uint16).tobytes())
+        keys.frombytes(bytes(keys.itemsize * (n - keep)))
         deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)
         return Dense._made(keys, distinct, score)
 
@@ -154,9 +160,11 @@ class Dense:
 
     def gather(self, docs: np.ndarray) -> np.ndarray:
         """The scores at the given docnums, as float64s (two numpy gathers)."""
-        return np.asarray(self.values)[np.frombuffer(self.keys, dtype=np.uint16)[docs]]
+        return np.asarray(self.values)[np.frombuffer(self.keys, dtype=KEY_TYPES[self.keys.typecode])[docs]]
 
 
+NARROW_KEYS = 0xFF  # a Dense table of at most this many distinct pairs (the absent one included) has 1-byte keys
+KEY_TYPES = {"B": np.uint8, "H": np.uint16}
 MAX_WHOLE_RANK = 1024  # frequencies up to this are their own rank (a table of at most 256 K booleans)
 
 
@@ -192,7 +200,7 @@ DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense t
 
 def _scores_weight(scores: Scores) -> int:
     if isinstance(scores, Dense):
-        return 2 * len(scores.keys) + 41 * len(scores.values) + 64
+        return scores.keys.itemsize * len(scores.keys) + 41 * len(scores.values) + 64
     return 8 * len(scores) if isinstance(scores, array) else 12 * len(scores) + 64
 
 
