@@ -3,6 +3,7 @@ a worker is killed and the workers are reloaded."""
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import os
@@ -219,8 +220,13 @@ def test_the_master_warms_the_engine_and_each_worker_reopens_it(monkeypatch: pyt
     assert (cfg.bind, cfg.workers, cfg.worker_class_str, cfg.threads) == (["127.0.0.1:8123"], 3, "gthread", 4)
     assert (cfg.timeout, cfg.graceful_timeout, cfg.max_requests, cfg.max_requests_jitter) == (7, 7, 20000, 2000)
     assert cfg.keepalive == 0  # connections go to whichever worker accepts next, a replaced one too
+    assert cfg.worker_connections == cfg.threads  # and no more of them than a worker has threads
     assert cfg.preload_app
-    gunicorn.wsgi()
+    try:
+        gunicorn.wsgi()
+        assert gc.get_freeze_count() > 0  # the master's objects, out of the collector's reach before the fork
+    finally:
+        gc.unfreeze()
     cfg.post_fork(None, None)
     cfg.post_fork(None, None)
     assert calls == [f"create {tmp_path / 'data'}", "warm", "after_fork", "after_fork"]

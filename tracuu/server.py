@@ -13,6 +13,7 @@ gracefully, and a worker killed or hung is replaced at once. A worker is also re
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from typing import Any
@@ -43,6 +44,11 @@ def gunicorn_options(settings: Settings, workers: int) -> dict[str, Any]:
         # at 1-2 clients. Its price: `timeout` restarts a worker whose main loop hangs, not one slow request.
         "worker_class": "gthread",
         "threads": THREADS,
+        # a worker takes no more connections than it has threads: the rest wait in the listening socket for
+        # whichever worker frees a thread first, instead of queueing behind a busy one while the other idles.
+        # bench/load.py, 2 workers, 8 clients: p95 8.0-8.3 × the CPU a request against 9.4-10.1 × with
+        # gunicorn's default of 1 000 (207-332 ms against 256-342, the machine's speed varying between runs)
+        "worker_connections": THREADS,
         # no keep-alive: a kept connection stays with the worker that accepted it, so after a worker is
         # replaced its clients all talk to the survivor and the new one idles (bench/load.py: throughput
         # halved for the rest of a 10-minute run). A new connection a request costs ~0.1 ms on a search of ~85.
@@ -95,6 +101,11 @@ class TracuuServer(BaseApplication):  # type: ignore[misc]
             return response
 
         self.flask = app
+        # the master's objects (the app, the warmed tables) go out of the collector's reach: its passes write to
+        # every object they visit, which would copy their pages into each worker (100 000 articles, 1 600
+        # searches: master + 2 workers 1 111 MB against 1 138)
+        gc.collect()
+        gc.freeze()
         return app
 
     def _post_fork(self, server: Any, worker: Any) -> None:
