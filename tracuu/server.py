@@ -46,8 +46,8 @@ def gunicorn_options(settings: Settings, workers: int) -> dict[str, Any]:
         "threads": THREADS,
         # a worker takes no more connections than it has threads: the rest wait in the listening socket for
         # whichever worker frees a thread first, instead of queueing behind a busy one while the other idles.
-        # bench/load.py, 2 workers, 8 clients: p95 8.0-8.3 × the CPU a request against 9.4-10.1 × with
-        # gunicorn's default of 1 000 (207-332 ms against 256-342, the machine's speed varying between runs)
+        # bench/load.py, 2 workers, 8 clients: p95 7.2-8.3 × the CPU a request against 9.4-11.0 × with
+        # gunicorn's default of 1 000, six runs each (docs/performance.md)
         "worker_connections": THREADS,
         # no keep-alive: a kept connection stays with the worker that accepted it, so after a worker is
         # replaced its clients all talk to the survivor and the new one idles (bench/load.py: throughput
