@@ -121,7 +121,7 @@ class Dense:
             out = np.zeros(n)
             out[docs] = np.fromiter(map(score, distinct.tolist()), dtype=np.float64, count=len(distinct))[where]
             return array("d", out.tobytes())
-        typecode = "B" if len(distinct) < NARROW_KEYS else "H"
+        typecode = _key_type(len(distinct) + 1)  # the absent pair too
         keys = np.zeros(n, dtype=KEY_TYPES[typecode])
         keys[docs] = where + 1  # 0: absent
         return cls._made(array(typecode, keys.tobytes()), [0j, *distinct.tolist()], score)
@@ -140,8 +140,8 @@ class Dense:
         if len(distinct) > 0xFFFF:
             return None
         keys = self.keys[:keep]
-        if keys.typecode == "B" and len(distinct) > NARROW_KEYS:
-            keys = array("H", np.frombuffer(keys, dtype=np.uint8).astype(np.uint16).tobytes())
+        if keys.typecode != (typecode := _key_type(len(distinct))):
+            keys = array(typecode, np.frombuffer(keys, dtype=np.uint8).astype(np.uint16).tobytes())
         keys.frombytes(bytes(keys.itemsize * (n - keep)))
         deque(map(keys.__setitem__, docs, map(position.__getitem__, pairs)), maxlen=0)
         return Dense._made(keys, distinct, score)
@@ -165,6 +165,12 @@ class Dense:
 
 NARROW_KEYS = 0xFF  # a Dense table of at most this many distinct pairs (the absent one included) has 1-byte keys
 KEY_TYPES = {"B": np.uint8, "H": np.uint16}
+
+
+def _key_type(pairs: int) -> str:
+    """The array typecode of a Dense table's keys for `pairs` distinct pairs, the absent one included."""
+    return "B" if pairs <= NARROW_KEYS else "H"
+
 MAX_WHOLE_RANK = 1024  # frequencies up to this are their own rank (a table of at most 256 K booleans)
 
 
@@ -194,7 +200,7 @@ _real = attrgetter("real")
 _imag = attrgetter("imag")
 Scores = Dense | array | Sparse
 SPARSE_WALK = 4     # a sparse array with under 1/4 as many entries as candidates is walked, not gathered
-DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense table (2 bytes per document, gathered
+DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense table (1-2 bytes a document, gathered
 # directly; a Sparse one, 12 bytes a document it has, is searched)
 
 
