@@ -139,6 +139,7 @@ def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
     (earlier / MARKER).write_text("", encoding="utf-8")
     (earlier / "stale.txt").write_text("from an earlier demo run", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACUU_")}
+    env["PYTHONFAULTHANDLER"] = "1"  # a demo that does not stop prints every thread's stack on SIGABRT
     # a relative data dir, as `make demo` uses (./data)
     proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "--data-dir", "data", "demo", "--port", "0"],
                             cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
@@ -156,11 +157,15 @@ def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=30)  # a loaded 2-core CI machine once took over 10 s to exit
+            proc.wait(timeout=60)  # a loaded 2-core machine once took over 10 s to exit, once over 30
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            proc.send_signal(signal.SIGABRT)  # the stacks show where it hangs
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         text = output.close()
-    assert proc.returncode == 0 and "Traceback" not in text, text
+    assert proc.returncode == 0 and "Traceback" not in text and "Fatal Python error" not in text, text
     assert "Resetting the demo data in data/demo (archive and index of the previous demo run)." in text
     assert not (earlier / "stale.txt").exists() and (earlier / MARKER).is_file()
