@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from itertools import starmap
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from whoosh.scoring import BM25F
 from archive import Archive, Article
 from indexer.analysis.abbreviations import Abbreviations
 from indexer.engine.base import read_archive
+from indexer.engine.documents import person_name
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
 from indexer.engine.response import FacetValue, SearchHit, SearchResponse, make_hit, ordered_facets
@@ -127,7 +130,7 @@ class SearchIndex:
         for name in FACETS:
             view.facet_bits(name)
             if view.is_token_facet(name):
-                view.facet_pairs(name)
+                view.facet_labels(name, _facet_label(name))
         view.pubdates()
         view.newest_order()
         for field in ("title_f", "body_f", "att_f"):
@@ -221,14 +224,16 @@ class SearchIndex:
 
     def _count_facets(self, view: IndexView, bits: int) -> dict[str, list[FacetValue]]:
         """Counts per facet value: popcount of the matches AND each value's bitset; the people (~1 000 values a
-        search) in one pass over their (document, person) pairs instead."""
+        search) in one pass over their (document, person) pairs instead, counted and ordered in numpy."""
         counts: dict[str, dict[str, int]] = {}
+        tokens: dict[str, list[FacetValue]] = {}
         for name in FACETS:
             if view.is_token_facet(name):
-                counts[name] = view.token_facet_counts(name, bits)
+                tokens[name] = list(starmap(FacetValue, view.token_facet_counts(name, bits, _facet_label(name))))
             else:
                 counts[name] = {v: (bits & vbits).bit_count() for v, vbits in view.facet_bits(name).items()}
-        return ordered_facets(counts)
+        ordered = ordered_facets(counts)
+        return {name: ordered[name] if name in ordered else tokens[name] for name in FACETS}
 
     def article(self, article_id: str) -> Article | None:
         """The archived article (for the article page), or None."""
@@ -252,6 +257,11 @@ class SearchIndex:
 
     def doc_count(self) -> int:
         return self._current_searcher().doc_count()
+
+
+def _facet_label(name: str) -> Callable[[str], str]:
+    """How a token facet's values are shown (and ordered among equal counts), as `ordered_facets` shows them."""
+    return person_name if name == "person" else str
 
 
 def _match(searcher: Any, view: IndexView, query: Q.Query) -> int:
