@@ -334,8 +334,8 @@ class IndexView:
     def token_facet_counts(self, name: str, bits: int, label: Callable[[str], str] = str) -> list[tuple[str, int]]:
         """A token facet's values in `bits` as (label, documents), most documents first, then by label (the order
         of `ordered_facets`): one bincount over their pairs (0.13-0.36 ms at 100 000 articles, where an AND and
-        a popcount per value took 3.6-8.2 ms), ordered in numpy (labelling and sorting ~1 000 people a search
-        in Python took ~1 ms)."""
+        a popcount per value took 3.6-8.2 ms), ordered in numpy: all facets of a search take ~1.65 ms at
+        100 000 articles, against ~2.0 when ~1 000 people were labelled and sorted in Python."""
         values, docs, ids = self.facet_pairs(name)
         if not len(docs) or not bits:
             return []
