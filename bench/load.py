@@ -28,7 +28,8 @@ What it does (figures printed, exit 0 whatever they are: a benchmark, not a test
 6. Goals (stated for 100 000 articles on a 2-core machine): 2 workers ≥ 1.7× the throughput of 1; p95 with 8
    clients (2 workers) ≤ 250 ms; master + workers ≤ 1.5 GB after ≥ 1 000 queries; 0 errors; every new
    article found. MET / NOT MET for each; the load average is printed with every run, as other jobs on the
-   machine skew the figures.
+   machine skew the figures, and so is the pace of its cores: the CPU time of a fixed piece of work timed every
+   5 s (`Pace`), so runs at different paces are not taken for a change of the code.
 
 --long: one run of 10 minutes (--seconds, default 600 with --long) at 2 workers and 8 clients while the
 writer indexes every --index-every seconds: errors, latency, memory at the end and new articles found.
@@ -76,6 +77,7 @@ WORK = OUT / "load-work"
 TRACUU = [sys.executable, "-m", "tracuu.cli"]
 THREADS_PER_CLIENT_PROCESS = 8
 MAX_RATE = 300  # requests/s no run exceeds here: how many distinct queries to draw per run
+PACE_EVERY = 5.0  # seconds between two timings of the reference work (Pace)
 GOAL_SPEEDUP = 1.7
 GOAL_P95_MS = 250.0
 GOAL_PSS_BYTES = 1.5e9
@@ -264,6 +266,7 @@ class RunResult:
     started: float = 0.0  # time.time()
     peak: int = 0  # highest PSS of master + workers during the run (sampled every 2 s)
     restarts: int = 0  # workers gunicorn replaced during the run (--max-requests)
+    pace: float = float("nan")  # median ms of the reference work during the run (Pace)
 
     @property
     def ok_ms(self) -> list[float]:
@@ -306,6 +309,47 @@ class Clients:
     def close(self) -> None:
         self.pool.close()
         self.pool.join()
+
+
+# -- the machine's pace ------------------------------------------------------------------------------
+def reference_work() -> float:
+    """CPU milliseconds this thread takes for a fixed piece of pure-Python work (dicts, sorting, big-integer bit
+    operations: what a search does most). Thread CPU time, so other processes taking the cores do not count;
+    a slower core (the host's other guests, its clock) does."""
+    started = time.thread_time()
+    table: dict[int, int] = {}
+    for i in range(60_000):
+        table[i % 997] = table.get(i % 997, 0) + i
+    sorted(str(i * 7919 % 100_003) for i in range(20_000))
+    bits = (1 << 100_000) - 1
+    for i in range(200):
+        ((bits >> i) & bits).bit_count()
+    return (time.thread_time() - started) * 1000
+
+
+class Pace:
+    """The reference work timed every PACE_EVERY seconds all along (~0.3% of a core): one 10-minute run of the
+    same code gave 25.6 to 66.3 requests a second from one minute to the next, and the code is not all that
+    varies."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, float]] = []  # (time.time(), ms)
+        self._stop = threading.Event()
+        self.idle = statistics.median(reference_work() for _ in range(5))
+
+    def start(self) -> None:
+        def run() -> None:
+            while not self._stop.wait(PACE_EVERY):
+                self.samples.append((time.time(), reference_work()))
+        threading.Thread(target=run, daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def between(self, start: float, stop: float) -> float:
+        """Median ms of the reference work between two times (nan when it was not timed then)."""
+        seen = [ms for at, ms in self.samples if start <= at < stop]
+        return statistics.median(seen) if seen else float("nan")
 
 
 # -- the server --------------------------------------------------------------------------------------
@@ -513,7 +557,7 @@ class ServerReport:
 
 
 def serve_and_measure(data: Path, workers: int, client_counts: list[int], args: argparse.Namespace,
-                      pool: QueryPool, clients: Clients, writer: Writer, label: str = "") -> ServerReport:
+                      pool: QueryPool, clients: Clients, writer: Writer, pace: Pace, label: str = "") -> ServerReport:
     server = Server(data, workers)
     try:
         ready = server.wait_ready()
@@ -539,10 +583,12 @@ def serve_and_measure(data: Path, workers: int, client_counts: list[int], args: 
             peak, pids = server.memory_between(started, time.time())
             run.peak = max(peak, sum(run.pss.values()))
             run.restarts = len(pids | set(run.pss) - {server.proc.pid}) - workers
+            run.pace = pace.between(started, time.time())
             report.runs.append(run)
             report.memory.append((f"run with {count} clients", server.served, run.pss))
             print(f"  {run.label}: {len(samples)} requests, {run.throughput:.1f}/s, p95 {run.p(95):.0f} ms, "
-                  f"{run.errors} errors; PSS {pss_line(run.pss, server.proc.pid)}; load {run.load:.1f}", flush=True)
+                  f"{run.errors} errors; PSS {pss_line(run.pss, server.proc.pid)}; load {run.load:.1f}; reference work "
+                  f"{run.pace:.1f} ms", flush=True)
         if server.served < args.memory_queries:
             more = args.memory_queries - server.served
             samples, _wall, _cpu = clients.run(server.port, pool.take(more), 8, 3600, limit=more)
@@ -571,7 +617,7 @@ def print_runs(title: str, reports: list[ServerReport]) -> None:
     print(f"\n{title}")
     head = (f"  {'run':<10} {'s':>5} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
             f"{'max ms':>7} {'errors':>6} {'PSS MB':>7} {'peak':>6} {'rst':>3} {'srv CPU':>8} {'CPU/req':>8} "
-            f"{'cli CPU':>8} {'load':>5}")
+            f"{'cli CPU':>8} {'load':>5} {'ref ms':>6}")
     print(head)
     print("  " + "-" * (len(head) - 2))
     for rep in reports:
@@ -580,11 +626,12 @@ def print_runs(title: str, reports: list[ServerReport]) -> None:
                   f"{r.p(95):7.0f} {r.p(99):7.0f} {max(r.ok_ms, default=0):7.0f} {r.errors:6d} "
                   f"{mb(sum(r.pss.values())):>7} {mb(r.peak):>6} {r.restarts:3d} {r.server_cpu / r.seconds:7.2f}c "
                   f"{r.server_cpu * 1000 / max(1, len(r.samples)):6.0f}ms {r.client_cpu / r.seconds:7.2f}c "
-                  f"{r.load:5.1f}")
+                  f"{r.load:5.1f} {r.pace:6.1f}")
     print("  (PSS: master + workers after the run; peak: their highest sum during it (sampled every 2 s); rst: "
           "workers gunicorn replaced during it (max-requests); srv/cli CPU: cores busy on average in the server's "
           "processes and in the client processes; CPU/req: the server's CPU time per request; load: 1-minute load "
-          "average at the end)")
+          "average at the end; ref ms: the CPU time of a fixed piece of work during the run, median: the cores' "
+          "own speed then, lower is faster)")
 
 
 def print_balance(reports: list[ServerReport]) -> None:
@@ -598,14 +645,16 @@ def print_balance(reports: list[ServerReport]) -> None:
         print(f"  {r.label:<14} {len(counts)} processes: {shown}")
 
 
-def print_timeline(reports: list[ServerReport], bucket: float = 60.0) -> None:
+def print_timeline(reports: list[ServerReport], pace: Pace, bucket: float = 60.0) -> None:
     """A long run minute by minute: warming up, commits and replaced workers show as they happen."""
     for rep in reports:
         for r in rep.runs:
             if r.seconds < 2 * bucket:
                 continue
-            print(f"\n{r.label} minute by minute (PSS: master + workers at the minute's end)")
-            print(f"  {'from s':>6} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6} {'PSS MB':>7}")
+            print(f"\n{r.label} minute by minute (PSS: master + workers at the minute's end; ref ms: the reference "
+                  f"work's CPU time, median)")
+            print(f"  {'from s':>6} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6} {'PSS MB':>7} "
+                  f"{'ref ms':>6}")
             for i in range(int(-(-r.seconds // bucket))):
                 low, high = r.started + 0.5 + i * bucket, r.started + 0.5 + (i + 1) * bucket
                 part = [s for s in r.samples if low <= s[3] < high]
@@ -615,7 +664,7 @@ def print_timeline(reports: list[ServerReport], bucket: float = 60.0) -> None:
                 span = min(high, r.started + 0.5 + r.seconds) - low
                 print(f"  {i * bucket:6.0f} {len(ok) / span:6.1f} {percentile(ok, 50) if ok else 0:7.0f} "
                       f"{percentile(ok, 95) if ok else 0:7.0f} {max(ok, default=0):7.0f} "
-                      f"{len(part) - len(ok):6d} {pss:>7}")
+                      f"{len(part) - len(ok):6d} {pss:>7} {pace.between(low, high):6.1f}")
 
 
 def print_commits(reports: list[ServerReport], writer: Writer, window: float = 10.0) -> None:
@@ -739,15 +788,19 @@ def main() -> int:
     print(f"  {len(pool.queries)} distinct requests drawn from {len(records)} titles", flush=True)
 
     clients = Clients(max(args.clients))  # forked before the writer's thread exists
+    pace = Pace()
+    print(f"  reference work: {pace.idle:.1f} ms of CPU on an idle machine (median of 5; see ref ms below)", flush=True)
+    pace.start()
     reports = []
     writer = Writer(data, args.index_every, args.batch)
     try:
         for workers in args.workers:
             writer.start()  # each server is asked at its end for every article added since the first started
             label = f"{workers}w/{args.clients[0]}c long" if args.long else ""
-            reports.append(serve_and_measure(data, workers, args.clients, args, pool, clients, writer, label))
+            reports.append(serve_and_measure(data, workers, args.clients, args, pool, clients, writer, pace, label))
     finally:
         writer.stop()
+        pace.stop()
         clients.close()
     if pool.wrapped:
         print(f"  note: the distinct requests ran out {pool.wrapped} time(s); later runs repeated some")
@@ -755,7 +808,7 @@ def main() -> int:
     title = f"{'10-minute run' if args.long else 'runs'} at {articles} articles"
     print_runs(title, reports)
     print_balance(reports)
-    print_timeline(reports)
+    print_timeline(reports, pace)
     print_kinds(reports)
     print_commits(reports, writer)
     print_memory(reports)
