@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import starmap
@@ -104,11 +104,22 @@ def event_label(iso_days: list[str]) -> str:
     return ", ".join(days)
 
 
+def facet_label(name: str) -> Callable[[str], str]:
+    """How a facet's values are shown, and so ordered among equal counts: a person token as the name, any
+    other value as it is."""
+    return person_name if name == "person" else _as_is
+
+
+def _as_is(value: str) -> str:
+    return value
+
+
 def ordered_facets(counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[FacetValue]]:
-    """Facet counts as every back end lists them: years newest first, other facets by count, then value."""
+    """Facet counts as every back end lists them: years newest first, other facets by count, then label."""
     out: dict[str, list[FacetValue]] = {}
     for name, values in counts.items():
-        nonzero = [(person_name(v) if name == "person" else v, c) for v, c in values.items() if c]
+        label = facet_label(name)
+        nonzero = [(label(v), c) for v, c in values.items() if c]
         if name == "year":
             nonzero.sort(reverse=True)
         else:  # by value, then (stable) by count: C-level keys, half the time of one (-count, value) key

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from itertools import starmap
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,9 @@ from whoosh.scoring import BM25F
 from archive import Archive, Article
 from indexer.analysis.abbreviations import Abbreviations
 from indexer.engine.base import read_archive
-from indexer.engine.documents import person_name
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
-from indexer.engine.response import FacetValue, SearchHit, SearchResponse, make_hit, ordered_facets
+from indexer.engine.response import FacetValue, SearchHit, SearchResponse, facet_label, make_hit, ordered_facets
 from indexer.engine.snippets import query_terms
 from indexer.engine.suggest import Suggester
 from indexer.errors import IndexMissingError
@@ -130,7 +128,7 @@ class SearchIndex:
         for name in FACETS:
             view.facet_bits(name)
             if view.is_token_facet(name):
-                view.facet_labels(name, _facet_label(name))
+                view.facet_labels(name, facet_label(name))
         view.pubdates()
         view.newest_order()
         for field in ("title_f", "body_f", "att_f"):
@@ -229,7 +227,7 @@ class SearchIndex:
         tokens: dict[str, list[FacetValue]] = {}
         for name in FACETS:
             if view.is_token_facet(name):
-                tokens[name] = list(starmap(FacetValue, view.token_facet_counts(name, bits, _facet_label(name))))
+                tokens[name] = list(starmap(FacetValue, view.token_facet_counts(name, bits, facet_label(name))))
             else:
                 counts[name] = {v: (bits & vbits).bit_count() for v, vbits in view.facet_bits(name).items()}
         ordered = ordered_facets(counts)
@@ -257,11 +255,6 @@ class SearchIndex:
 
     def doc_count(self) -> int:
         return self._current_searcher().doc_count()
-
-
-def _facet_label(name: str) -> Callable[[str], str]:
-    """How a token facet's values are shown (and ordered among equal counts), as `ordered_facets` shows them."""
-    return person_name if name == "person" else str
 
 
 def _match(searcher: Any, view: IndexView, query: Q.Query) -> int:
