@@ -140,9 +140,11 @@ def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
     (earlier / "stale.txt").write_text("from an earlier demo run", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACUU_")}
     env["PYTHONFAULTHANDLER"] = "1"  # a demo that does not stop prints every thread's stack on SIGABRT
-    # a relative data dir, as `make demo` uses (./data)
+    # a relative data dir, as `make demo` uses (./data); started with SIGINT ignored, as a script's background job
+    # starts (CI runs the tests so at times): Ctrl-C must stop it all the same
     proc = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "--data-dir", "data", "demo", "--port", "0"],
-                            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+                            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     assert proc.stderr is not None
     output = Output(proc.stderr)
     try:
@@ -157,7 +159,7 @@ def test_tracuu_demo_serves_search(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=60)  # a loaded 2-core machine once took over 10 s to exit, once over 30
+            proc.wait(timeout=60)  # a loaded 2-core machine once took over 10 s to exit
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGABRT)  # the stacks show where it hangs
             try:

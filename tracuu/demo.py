@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,9 @@ def run_demo(settings: Settings, *, port: int, echo: Callable[[str], None],
                          .department_aliases)
         server = make_server(settings.host, port, app, threaded=True)
         echo(f"Search the demo at http://{settings.host}:{server.server_port}/  (Ctrl-C to stop)")
+        # a background job of a script (`make demo &`, a CI step) starts with SIGINT ignored, and Python then
+        # leaves it so: Ctrl-C, or kill -INT, would not stop the demo
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
