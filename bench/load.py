@@ -56,9 +56,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote_plus, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -327,28 +329,41 @@ def reference_work() -> float:
     return (time.thread_time() - started) * 1000
 
 
-class Pace:
-    """The reference work timed every PACE_EVERY seconds all along (~0.3% of a core): one 10-minute run of the
-    same code gave 25.6 to 66.3 requests a second from one minute to the next, and the code is not all that
-    varies."""
+class Sampler:
+    """`measure()` every `every` seconds, in a thread of its own, from start() until stop()."""
 
-    def __init__(self) -> None:
-        self.samples: list[tuple[float, float]] = []  # (time.time(), ms)
+    def __init__(self, every: float, measure: Callable[[], Any]) -> None:
+        self.every = every
+        self.measure = measure
+        self.samples: list[tuple[float, Any]] = []  # (time.time(), what measure() gave)
         self._stop = threading.Event()
-        self.idle = statistics.median(reference_work() for _ in range(5))
 
     def start(self) -> None:
         def run() -> None:
-            while not self._stop.wait(PACE_EVERY):
-                self.samples.append((time.time(), reference_work()))
+            while not self._stop.wait(self.every):
+                self.samples.append((time.time(), self.measure()))
         threading.Thread(target=run, daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
 
-    def between(self, start: float, stop: float) -> float:
+    def between(self, start: float, stop: float) -> list[Any]:
+        """What was measured from `start` to `stop` (time.time()), in order."""
+        return [value for at, value in self.samples if start <= at < stop]
+
+
+class Pace(Sampler):
+    """The reference work timed every PACE_EVERY seconds all along (~0.3% of a core): one 10-minute run of the
+    same code gave 25.6 to 66.3 requests a second from one minute to the next, and the code is not all that
+    varies."""
+
+    def __init__(self) -> None:
+        super().__init__(PACE_EVERY, reference_work)
+        self.idle = statistics.median(reference_work() for _ in range(5))
+
+    def median(self, start: float, stop: float) -> float:
         """Median ms of the reference work between two times (nan when it was not timed then)."""
-        seen = [ms for at, ms in self.samples if start <= at < stop]
+        seen = self.between(start, stop)
         return statistics.median(seen) if seen else float("nan")
 
 
@@ -381,19 +396,12 @@ class Server:
         self.proc = subprocess.Popen(self.command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
                                      env={**os.environ, "TRACUU_DATA_DIR": str(data)}, start_new_session=True)
         self.served = 0
-        self.memory: list[tuple[float, dict[int, int]]] = []  # (time.time(), PSS per process) every 2 s
-        self._sampling = threading.Event()
-
-    def sample_memory(self) -> None:
-        """PSS of the tree every 2 s until close(): peaks, and workers gunicorn replaced (new pids)."""
-        def run() -> None:
-            while not self._sampling.wait(2.0):
-                self.memory.append((time.time(), self.pss()))
-        threading.Thread(target=run, daemon=True).start()
+        # PSS per process every 2 s once started, until close(): peaks, and workers gunicorn replaced (new pids)
+        self.memory = Sampler(2.0, self.pss)
 
     def memory_between(self, start: float, stop: float) -> tuple[int, set[int]]:
         """Peak PSS of the whole tree and the worker pids seen between two times."""
-        seen = [pss for at, pss in self.memory if start <= at <= stop]
+        seen = self.memory.between(start, stop)
         return (max((sum(p.values()) for p in seen), default=0),
                 {pid for p in seen for pid in p if pid != self.proc.pid})
 
@@ -441,7 +449,7 @@ class Server:
         return total / os.sysconf("SC_CLK_TCK")
 
     def close(self) -> None:
-        self._sampling.set()
+        self.memory.stop()
         if self.proc.poll() is None:
             self.proc.terminate()  # gunicorn: graceful stop of the master and its workers
             try:
@@ -551,7 +559,7 @@ class ServerReport:
     root: int
     peak: int = 0  # highest PSS of master + workers over the server's life
     restarts: int = 0
-    memory_samples: list[tuple[float, dict[int, int]]] = field(default_factory=list)
+    memory_samples: Sampler | None = None  # the server's PSS per process, every 2 s
     found: int = 0
     added: int = 0
 
@@ -566,7 +574,7 @@ def serve_and_measure(data: Path, workers: int, client_counts: list[int], args: 
         print(f"\n{workers} worker(s): {shown}; {kind.group(1) if kind else '?'} workers; first search answered after "
               f"{ready:.1f} s", flush=True)
         report = ServerReport(workers, [], [], server.proc.pid)
-        server.sample_memory()
+        server.memory.start()
         born = time.time()
         for count in client_counts:
             if args.warmup:
@@ -583,7 +591,7 @@ def serve_and_measure(data: Path, workers: int, client_counts: list[int], args: 
             peak, pids = server.memory_between(started, time.time())
             run.peak = max(peak, sum(run.pss.values()))
             run.restarts = len(pids | set(run.pss) - {server.proc.pid}) - workers
-            run.pace = pace.between(started, time.time())
+            run.pace = pace.median(started, time.time())
             report.runs.append(run)
             report.memory.append((f"run with {count} clients", server.served, run.pss))
             print(f"  {run.label}: {len(samples)} requests, {run.throughput:.1f}/s, p95 {run.p(95):.0f} ms, "
@@ -659,12 +667,12 @@ def print_timeline(reports: list[ServerReport], pace: Pace, bucket: float = 60.0
                 low, high = r.started + 0.5 + i * bucket, r.started + 0.5 + (i + 1) * bucket
                 part = [s for s in r.samples if low <= s[3] < high]
                 ok = [s[1] for s in part if s[2] == 200]
-                memory = [pss for at, pss in rep.memory_samples if low <= at < high]
+                memory = rep.memory_samples.between(low, high) if rep.memory_samples else []
                 pss = mb(sum(memory[-1].values())) if memory else "-"
                 span = min(high, r.started + 0.5 + r.seconds) - low
                 print(f"  {i * bucket:6.0f} {len(ok) / span:6.1f} {percentile(ok, 50) if ok else 0:7.0f} "
                       f"{percentile(ok, 95) if ok else 0:7.0f} {max(ok, default=0):7.0f} "
-                      f"{len(part) - len(ok):6d} {pss:>7} {pace.between(low, high):6.1f}")
+                      f"{len(part) - len(ok):6d} {pss:>7} {pace.median(low, high):6.1f}")
 
 
 def print_commits(reports: list[ServerReport], writer: Writer, window: float = 10.0) -> None:

@@ -24,7 +24,7 @@ from indexer.analysis.abbreviations import Abbreviations
 from indexer.engine.base import read_archive
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.request import FACETS, SearchRequest
-from indexer.engine.response import FacetValue, SearchHit, SearchResponse, facet_label, make_hit, ordered_facets
+from indexer.engine.response import FacetValue, SearchHit, SearchResponse, make_hit, ordered_facets
 from indexer.engine.snippets import query_terms
 from indexer.engine.suggest import Suggester
 from indexer.errors import IndexMissingError
@@ -128,7 +128,7 @@ class SearchIndex:
         for name in FACETS:
             view.facet_bits(name)
             if view.is_token_facet(name):
-                view.facet_labels(name, facet_label(name))
+                view.facet_labels(name)
         view.pubdates()
         view.newest_order()
         for field in ("title_f", "body_f", "att_f"):
@@ -227,7 +227,7 @@ class SearchIndex:
         tokens: dict[str, list[FacetValue]] = {}
         for name in FACETS:
             if view.is_token_facet(name):
-                tokens[name] = list(starmap(FacetValue, view.token_facet_counts(name, bits, facet_label(name))))
+                tokens[name] = list(starmap(FacetValue, view.token_facet_counts(name, bits)))
             else:
                 counts[name] = {v: (bits & vbits).bit_count() for v, vbits in view.facet_bits(name).items()}
         ordered = ordered_facets(counts)
