@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from indexer.analysis.text import analyze, codes, fold, normalize_syllable, normalize_text, syllables
+from indexer.analysis.text import analyze, codes, fold, fold_text, normalize_syllable, normalize_text, syllables
 from indexer.engine.query import parse_query
 
 
@@ -38,6 +38,24 @@ def test_normalize_text_keeps_offsets() -> None:
 ])
 def test_folding_strips_marks_and_d(word: str, folded: str) -> None:
     assert fold(word) == folded
+
+
+def test_fold_text_is_fold_of_vietnamese_text() -> None:
+    text = "Hội nghị tổng kết ĐẢNG BỘ năm 2018, Ðảm bảo hoà bình, thuỷ lợi (Phòng HC-TH)"
+    folded = "hoi nghi tong ket dang bo nam 2018, dam bao hoa binh, thuy loi (phong hc-th)"
+    assert fold_text(text) == fold(text) == folded
+
+
+@pytest.mark.parametrize("text", [
+    "Hội nghị tổng kết ĐẢNG BỘ năm 2018", "Σίσυφος İstanbul ǅ 𝐀𝐁 \u2028 x\u0301 — €", "", "a\udcffđ",
+])
+def test_fold_text_folds_latin_letters_one_by_one_and_keeps_offsets(text: str) -> None:
+    """Snippets find hits in the folded text and mark them at the same offsets in the original: only Latin
+    letters whose fold is one character change (other scripts, astral characters, a lone surrogate stay)."""
+    folded = fold_text(text)
+    assert len(folded) == len(text)
+    assert list(folded) == [fold(c) if ord(c) < 0x1F00 and c.isalpha() and len(fold(c)) == 1 and
+                            unicodedata.name(c, "").startswith("LATIN") else c for c in text]
 
 
 def test_upper_case_and_punctuation_do_not_matter() -> None:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 # Bump when any token an article produces changes: the index stores it and rebuilds on a mismatch.
 ANALYSIS_VERSION = 1
 
@@ -146,9 +148,27 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _fold_codes() -> np.ndarray:
+    """`_fold_table` as an array: the folded code point of each code point below the table's last one + 1."""
+    table = _fold_table()
+    codes = np.arange(max(table) + 1, dtype=np.uint32)
+    codes[list(table)] = [ord(c) for c in table.values()]
+    return codes
+
+
 def fold_text(text: str) -> str:
-    """fold() applied to a whole text in one C-level pass, keeping every offset (for snippets)."""
-    return text.translate(_fold_table())
+    """fold() applied to a whole text, keeping every offset (for snippets).
+
+    The code points are looked up in an array, in C: str.translate calls its table once a character
+    outside ASCII, ~7x slower on an article, and snippets fold every hit's text.
+    """
+    table = _fold_codes()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    inside = codes < len(table)
+    folded = codes.copy()
+    folded[inside] = table[codes[inside]]
+    return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def codes(text: str) -> list[str]:
