@@ -216,7 +216,7 @@ def test_concurrent_searches_answer_as_sequential_ones(index: SearchIndex) -> No
     assert together == [index.search(r).to_json() for r in requests]
 
 
-@pytest.mark.parametrize("slice_below", [0, 10**9], ids=["whole-blocks", "per-document-slices"])
+@pytest.mark.parametrize("slice_below", [0, 10**9], ids=["per-document-slices", "whole-blocks"])
 def test_phrase_checks_agree_whether_blocks_are_read_whole_or_sliced(index: SearchIndex, slice_below: int,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Positions come as whole blocks or, for a few documents of a block, as their slices: same answers."""

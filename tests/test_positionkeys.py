@@ -13,7 +13,8 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.engine import SearchRequest
 from indexer.whoosh_engine import positionkeys
 from indexer.whoosh_engine.positionkeys import KeysReader
-from indexer.whoosh_engine.reader.matching import IndexView, docnums, match_bits
+from indexer.whoosh_engine.reader import postings
+from indexer.whoosh_engine.reader.matching import IndexView, docnums, match_bits, phrase_docs
 from indexer.whoosh_engine.reader.postings import BlockIndex
 from indexer.whoosh_engine.reader.search import SearchIndex
 from tests.conftest import index_articles, two_commit_index
@@ -49,7 +50,12 @@ def test_each_segment_has_keys_equal_to_its_blocks(index: SearchIndex) -> None:
             assert from_blocks  # the test reads something
 
 
-def test_phrases_from_stored_keys_equal_whooshs(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("slice_below", [0, 10**9], ids=["per-document-slices", "whole-keys"])
+def test_phrases_from_stored_keys_equal_whooshs(index: SearchIndex, slice_below: int,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole arrays of keys, or only the candidates' ranges cut out of them: Whoosh's phrase matches either way,
+    for all candidates at once (matching) and one document at a time (ranking's stage 2)."""
+    monkeypatch.setattr(postings, "SLICE_BELOW", slice_below)
     reads = []
     real = KeysReader.keys
     monkeypatch.setattr(KeysReader, "keys", lambda self, *a: reads.append(a) or real(self, *a))
@@ -58,7 +64,10 @@ def test_phrases_from_stored_keys_equal_whooshs(index: SearchIndex, monkeypatch:
     for words in PHRASES:
         for field in ("body_f", "title_f"):
             phrase = Q.Phrase(field, words)
-            assert docnums(match_bits(view, phrase)) == sorted(searcher.docs_for_query(phrase)), (field, words)
+            whoosh = sorted(searcher.docs_for_query(phrase))
+            assert docnums(match_bits(view, phrase)) == whoosh, (field, words)
+            candidates = docnums(view.live)
+            assert [d for d in candidates if phrase_docs(view, field, words, [d])] == whoosh, (field, words)
     assert reads  # the keys files were used, not the posting blocks
 
 

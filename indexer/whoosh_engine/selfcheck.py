@@ -325,7 +325,7 @@ def _check_reader(ix: Any) -> list[str]:
                         index = postings.BlockIndex(leaf, field, text)
                         if index.generic:
                             fallbacks.add("position keys (postings.BlockIndex)")
-                        keys = sorted(set(chain.from_iterable(index.keys(ids, LRU(1 << 20)))))
+                        keys = sorted(set(chain.from_iterable(k.tolist() for k in index.keys(ids, LRU(1 << 20)))))
                         expected = sorted(d << KEY_SHIFT | p for d, _w, ps in public for p in ps)
                         if keys != expected:
                             raise _changed(f"BlockIndex reads the positions of {field}:{text} in segment {n} as "

@@ -49,6 +49,7 @@ MERGE_BY_TABLE = 64
 # documents (`token_facet_counts`: ~0.1-0.4 ms a search at 100 000 articles). Fewer would cost OpenSearch parity
 # (its terms aggregation counts every person among the matches): the corpus's 5 000 articles name more than 300.
 TERM_FACET_VALUES = 1000
+FREQUENCIES_KEPT = 20_000  # terms whose frequencies a generation remembers (~200 bytes each)
 
 
 class Unsupported(Exception):
@@ -142,6 +143,7 @@ class IndexView:
         self._blocks = LRU(BLOCK_INDEXES)
         self._postings = LRU(budget.postings, lambda dw: len(dw[0]) + 16)  # composed over segments
         self._decoded = LRU(budget.blocks, keys_weight)
+        self._frequencies = LRU(FREQUENCIES_KEPT)
         self._lock = threading.Lock()
         self._variants: dict[str, list[dict[str, list[str]]]] = {}
         self._facet_bits: dict[str, dict[str, int]] = {}
@@ -174,6 +176,15 @@ class IndexView:
         return ((found & self._kept_mask) | build(self._kept_segments)) & self.live
 
     # -- terms ------------------------------------------------------------------------------
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Whoosh's document frequency of a term (deleted documents included), kept for this generation: each
+        query's phrases ask for their words', and Whoosh looks a term up in every segment's hash table."""
+        return self._frequencies.get(("d", field, text), lambda: self.reader.doc_frequency(field, text))
+
+    def frequency(self, field: str, text: str) -> float:
+        """Whoosh's total frequency of a term, kept like `doc_frequency`."""
+        return self._frequencies.get(("f", field, text), lambda: self.reader.frequency(field, text))
+
     def variants(self, field: str, folded: str) -> list[str]:
         """Exact syllables of the field's exact twin that fold to `folded`, in lexicon order.
 
@@ -414,20 +425,23 @@ class IndexView:
             end = offset + leaf.doc_count_all()
             start_i = i
             i = bisect_left(docs, end, i)
-            if start_i == i or (field, word) not in leaf:
+            if start_i == i:
                 continue
             segment = self.segments[index]
-            wanted = [d - offset for d in docs[start_i:i]] if offset else docs[start_i:i]
+            wanted = docs[start_i:i]
             stored = self.data.table((segment, "pkeys"), lambda leaf=leaf: KeysReader(leaf)) if segment else None
             if stored is not None and (field, word) in stored:  # written with the segment: one read
-                found = wanted_keys(self.data.blocks.get((segment, field, word),
-                                                         lambda stored=stored: stored.keys(field, word)), wanted)
+                found = [wanted_keys(self.data.blocks.get((segment, field, word),
+                                                          lambda stored=stored: stored.keys(field, word)),
+                                     np.asarray(wanted, dtype=np.int64) - offset)]
+            elif (field, word) not in leaf:
+                continue
             else:
                 blocks = self._blocks.get(("b", index, field, word),
                                           lambda leaf=leaf, segment=segment: BlockIndex(leaf, field, word, segment))
-                found = blocks.keys(wanted, self.data.blocks if segment is not None else self._decoded)
-            # keys are below 2**63 (docnums below 2**31): as int64, shifting them down for a phrase keeps them sorted
-            keys = [np.frombuffer(k, dtype=np.int64) for k in found if len(k)]
+                found = blocks.keys([d - offset for d in wanted] if offset else wanted,
+                                    self.data.blocks if segment is not None else self._decoded)
+            keys = [k for k in found if len(k)]
             out += [k + (offset << KEY_SHIFT) for k in keys] if offset else keys
         if not out:
             return np.zeros(0, dtype=np.int64)
@@ -468,7 +482,7 @@ class IndexView:
                 bits |= local << offset
         if missing:
             candidates = unknown & self.live
-            for w in sorted(set(words), key=lambda w: self.reader.doc_frequency(field, w)):
+            for w in sorted(set(words), key=lambda w: self.doc_frequency(field, w)):
                 if not candidates:
                     break
                 candidates &= self.term_bits(field, w)
@@ -494,7 +508,7 @@ def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) 
     """
     if not docs:
         return []
-    order = sorted(range(len(words)), key=lambda i: view.reader.frequency(field, words[i]))
+    order = sorted(range(len(words)), key=lambda i: view.frequency(field, words[i]))
     wanted = np.asarray(docs, dtype=np.int64)
     starts = np.zeros(0, dtype=np.int64)
     alive = docs

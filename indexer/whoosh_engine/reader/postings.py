@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import accumulate, chain
 from typing import Any
 
+import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.whoosh_engine.positionkeys import KEY_SHIFT, block_keys, keys_of
@@ -82,10 +83,10 @@ class BlockIndex:
                 break
             position = m._nextoffset
 
-    def keys(self, locals_: list[int], cache: LRU) -> list[array]:
+    def keys(self, locals_: list[int], cache: LRU) -> list[np.ndarray]:
         """Position keys of the blocks holding the given local docnums (ascending), each block decoded once.
 
-        Whole blocks' keys or only the documents' (`wanted_keys`).
+        Whole blocks' keys or only the documents' (`wanted_keys`), as int64 arrays.
         """
         if self.generic:  # another codec: a fresh matcher per document (slow, but right)
             out = array("Q")
@@ -95,16 +96,16 @@ class BlockIndex:
                     m.skip_to(local)
                 if m.is_active() and m.id() == local:
                     out.extend(local << KEY_SHIFT | p for p in m.value_as("positions"))
-            return [out]
+            return [as_int64(out)]
         maxids, count = self.maxids, len(locals_)
-        found: list[array] = []
+        found: list[np.ndarray] = []
         i = b = 0
         while i < count:
             b = bisect_left(maxids, locals_[i], b)
             if b == len(maxids):
                 break
             end = bisect_right(locals_, maxids[b], i)
-            found += wanted_keys(cache.get(self.key + (b,), lambda b=b: self._decode(b)), locals_[i:end])
+            found.append(wanted_keys(cache.get(self.key + (b,), lambda b=b: self._decode(b)), locals_[i:end]))
             i = end
         return found
 
@@ -124,17 +125,28 @@ class BlockIndex:
         return keys_of(ids, map(len, lists), chain.from_iterable(lists))
 
 
-def wanted_keys(keys: array, locals_: list[int]) -> list[array]:
-    """The keys (sorted) of the given local docnums (ascending), as arrays to chain.
+def as_int64(keys: array) -> np.ndarray:
+    """Position keys as int64 (a view, no copy): keys are below 2**63 (docnums below 2**31), so they stay sorted
+    and a phrase's shifts of them cannot wrap."""
+    return np.frombuffer(keys, dtype=np.int64) if len(keys) else np.zeros(0, dtype=np.int64)
+
+
+def wanted_keys(keys: array, locals_: Sequence[int] | np.ndarray) -> np.ndarray:
+    """The keys (sorted, int64) of the given local docnums (ascending).
 
     Where most of them are asked for, the keys come whole, other documents included: the caller
-    intersects them, which is cheaper than filtering here. Where only a few are, only theirs come,
-    each document's found by bisection.
+    intersects them, which is cheaper than filtering here. Where only a few are, only theirs come:
+    each document's range found by binary search and the ranges gathered, all in C.
     """
-    if len(locals_) * SLICE_BELOW >= len(keys):
-        return [keys]
-    out = []
-    for local in locals_:
-        lo = bisect_left(keys, local << KEY_SHIFT)
-        out.append(keys[lo:bisect_left(keys, (local + 1) << KEY_SHIFT, lo)])
-    return out
+    whole = as_int64(keys)
+    if len(locals_) * SLICE_BELOW >= len(whole):
+        return whole
+    low = np.asarray(locals_, dtype=np.int64) << KEY_SHIFT
+    starts = np.searchsorted(whole, low)
+    counts = np.searchsorted(whole, low + (1 << KEY_SHIFT)) - starts
+    total = int(counts.sum())
+    if not total:
+        return whole[:0]
+    # index of every wanted key: each range's start, plus its place within the range
+    before = np.cumsum(counts) - counts
+    return whole[np.repeat(starts - before, counts) + np.arange(total)]

@@ -518,7 +518,7 @@ def _plan(scorer: Scorer, g: _Group, docs: np.ndarray) -> _Plan:
     cheap, costly, bound = [], [], []
     for fieldname, words, c in g.phrases:
         arrays = [scorer.term_array(fieldname, w) for w in words]
-        postings = sum(view.reader.doc_frequency(fieldname, w) for w in set(words))
+        postings = sum(view.doc_frequency(fieldname, w) for w in set(words))
         if postings <= view.n // CHEAP_FRACTION:
             bits = view.phrase_bits(fieldname, list(words))
             cheap.append((bits, arrays, c))
