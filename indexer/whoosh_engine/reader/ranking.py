@@ -574,7 +574,7 @@ def _rank(scorer: Scorer, groups: list[_Group], docs: np.ndarray, limit: int) ->
         high = high + values
     if not any(p.costly for p in plans):  # the bound is the score
         return [(float(high[i]), int(docs[i])) for i in _best(high, limit)]
-    return _rank_in_batches(scorer.view, docs.tolist(), high, plans, limit)
+    return _rank_in_batches(scorer.view, docs, high, plans, limit)
 
 
 def _title_first(scorer: Scorer, groups: list[_Group], bits: int, limit: int) -> list[tuple[float, int]] | None:
@@ -612,34 +612,41 @@ def _title_first(scorer: Scorer, groups: list[_Group], bits: int, limit: int) ->
     return None
 
 
-def _exact(view: IndexView, plans: list[_Plan], docs: list[int], batch: list[int]) -> dict[int, float]:
-    """Exact scores of the candidates at the given indexes; costly phrases read from positions."""
-    out = dict.fromkeys(batch, 0.0)
-    ordered = sorted(docs[i] for i in batch)
+def _exact(view: IndexView, plans: list[_Plan], docs: np.ndarray, batch: list[int]) -> dict[int, float]:
+    """Exact scores of the candidates at the given indexes; costly phrases read from positions.
+
+    Elementwise in numpy, each operation in the order of a document's own sum (the constant, then each term part,
+    then each phrase's words from 0), so each score is the float64 that summing it alone gives.
+    """
+    at = np.asarray(batch, dtype=np.intp)
+    chosen = docs[at]
+    total = np.zeros(len(at))
+    ordered = np.sort(chosen)
     for p in plans:
-        present = []
-        for fieldname, words, arrays, _c in p.costly:
-            need = [d for d in ordered if all(a[d] > 0.0 for a in arrays)]
-            present.append(set(_phrase_present(view, fieldname, list(words), need)) if need else set())
-        cheap_members = [bits for bits, _a, _c in p.cheap]
-        for i in batch:
-            if p.member is not None and not p.member[i]:
-                continue
-            d = docs[i]
-            s = p.const
-            for arr, c in p.linear:
-                s += c * arr[d]
-            for bits, (_b, arrays, c) in zip(cheap_members, p.cheap, strict=True):
-                if bits >> d & 1:
-                    s += c * sum(a[d] for a in arrays)
-            for found, (_f, _w, arrays, c) in zip(present, p.costly, strict=True):
-                if d in found:
-                    s += c * sum(a[d] for a in arrays)
-            out[i] += s
+        values = np.full(len(at), p.const)
+        for arr, c in p.linear:
+            values = values + c * _gather(arr, chosen)
+        for bits, arrays, c in p.cheap:
+            values = values + np.where(bit_array(bits, view.n)[chosen], c * _summed(arrays, chosen), 0.0)
+        for fieldname, words, arrays, c in p.costly:
+            have_all = np.logical_and.reduce([_gather(a, ordered) > 0.0 for a in arrays])
+            need = ordered[have_all].tolist()
+            found = _phrase_present(view, fieldname, list(words), need) if need else []
+            present = np.isin(chosen, np.asarray(found, dtype=np.int64))
+            values = values + np.where(present, c * _summed(arrays, chosen), 0.0)
+        total = total + (values if p.member is None else np.where(p.member[at] != 0, values, 0.0))
+    return dict(zip(batch, total.tolist(), strict=True))
+
+
+def _summed(arrays: list[Scores], docs: np.ndarray) -> np.ndarray:
+    """Σ of the arrays at `docs`, from 0 and in their order (as Python's sum() adds them)."""
+    out = np.zeros(len(docs))
+    for a in arrays:
+        out = out + _gather(a, docs)
     return out
 
 
-def _rank_in_batches(view: IndexView, docs: list[int], high: np.ndarray, plans: list[_Plan],
+def _rank_in_batches(view: IndexView, docs: np.ndarray, high: np.ndarray, plans: list[_Plan],
                      limit: int) -> list[tuple[float, int]]:
     best: list[tuple[float, int]] = []  # min-heap of (score, -docnum): the weakest of the top first
     done = 0
@@ -652,7 +659,7 @@ def _rank_in_batches(view: IndexView, docs: list[int], high: np.ndarray, plans: 
         batch, rest = ranked[done:done + size], ranked[done + size:done + size + 1]
         done += len(batch)
         for i, s in _exact(view, plans, docs, batch).items():
-            item = (s, -docs[i])
+            item = (s, -int(docs[i]))
             if len(best) < limit:
                 heapq.heappush(best, item)
             elif item > best[0]:
