@@ -103,11 +103,12 @@ class Dense:
     rebuilding read every posting again.
     """
 
-    __slots__ = ("keys", "values", "tfs", "lengths")
+    __slots__ = ("keys", "values", "table", "tfs", "lengths")
 
     def __init__(self, keys: array, values: list[float], tfs: array, lengths: array) -> None:
         self.keys = keys
-        self.values = values
+        self.values = values  # a list for one document's score (`[]`), an array for many (`gather`)
+        self.table = np.asarray(values, dtype=np.float64)
         self.tfs = tfs          # term frequency of each value's pair; index 0 is "absent"
         self.lengths = lengths  # length byte of each value's pair
 
@@ -160,7 +161,7 @@ class Dense:
 
     def gather(self, docs: np.ndarray) -> np.ndarray:
         """The scores at the given docnums, as float64s (two numpy gathers)."""
-        return np.asarray(self.values)[np.frombuffer(self.keys, dtype=KEY_TYPES[self.keys.typecode])[docs]]
+        return self.table[np.frombuffer(self.keys, dtype=KEY_TYPES[self.keys.typecode])[docs]]
 
 
 NARROW_KEYS = 0xFF  # a Dense table of at most this many distinct pairs (the absent one included) has 1-byte keys
@@ -206,7 +207,7 @@ DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense t
 
 def _scores_weight(scores: Scores) -> int:
     if isinstance(scores, Dense):
-        return scores.keys.itemsize * len(scores.keys) + 41 * len(scores.values) + 64
+        return scores.keys.itemsize * len(scores.keys) + 49 * len(scores.values) + 160
     return 8 * len(scores) if isinstance(scores, array) else 12 * len(scores) + 64
 
 
