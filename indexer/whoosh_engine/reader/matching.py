@@ -16,7 +16,7 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any
 
@@ -412,35 +412,31 @@ class IndexView:
         return self._terms.get(key, build)
 
     # -- phrases ----------------------------------------------------------------------------
-    def position_keys(self, field: str, word: str, docs: list[int]) -> np.ndarray:
+    def position_keys(self, field: str, word: str, docs: np.ndarray) -> np.ndarray:
         """Position keys (global docnum << 32 | position) of a word, sorted, from the blocks holding the given
-        docnums (ascending): a superset of their keys, which the caller intersects.
+        docnums (int64, ascending): a superset of their keys, which the caller intersects.
 
         From the segment's keys file when it has the word (`positionkeys`), else from its posting blocks.
         Either is cached per segment: the documents one query checks, the next one checks again.
         """
         out: list[np.ndarray] = []
-        i = 0
+        ends = np.searchsorted(docs, [offset + leaf.doc_count_all() for leaf, offset in self.leaves]).tolist()
         for index, (leaf, offset) in enumerate(self.leaves):
-            end = offset + leaf.doc_count_all()
-            start_i = i
-            i = bisect_left(docs, end, i)
-            if start_i == i:
+            start, end = ends[index - 1] if index else 0, ends[index]
+            if start == end:
                 continue
             segment = self.segments[index]
-            wanted = docs[start_i:i]
+            wanted = docs[start:end] - offset if offset else docs[start:end]
             stored = self.data.table((segment, "pkeys"), lambda leaf=leaf: KeysReader(leaf)) if segment else None
             if stored is not None and (field, word) in stored:  # written with the segment: one read
                 found = [wanted_keys(self.data.blocks.get((segment, field, word),
-                                                          lambda stored=stored: stored.keys(field, word)),
-                                     np.asarray(wanted, dtype=np.int64) - offset)]
+                                                          lambda stored=stored: stored.keys(field, word)), wanted)]
             elif (field, word) not in leaf:
                 continue
             else:
                 blocks = self._blocks.get(("b", index, field, word),
                                           lambda leaf=leaf, segment=segment: BlockIndex(leaf, field, word, segment))
-                found = blocks.keys([d - offset for d in wanted] if offset else wanted,
-                                    self.data.blocks if segment is not None else self._decoded)
+                found = blocks.keys(wanted.tolist(), self.data.blocks if segment is not None else self._decoded)
             keys = [k for k in found if len(k)]
             out += [k + (offset << KEY_SHIFT) for k in keys] if offset else keys
         if not out:
@@ -486,7 +482,7 @@ class IndexView:
                 if not candidates:
                     break
                 candidates &= self.term_bits(field, w)
-            found = set_bits(phrase_docs(self, field, words, docnums(candidates)), self.n) if candidates else 0
+            found = set_bits(phrase_docs(self, field, words, docnum_array(candidates)), self.n) if candidates else 0
             for i in missing:
                 leaf, offset = self.leaves[i]
                 local = found >> offset & ((1 << leaf.doc_count_all()) - 1)
@@ -496,7 +492,7 @@ class IndexView:
         return bits & self.live
 
 
-def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) -> list[int]:
+def phrase_docs(view: IndexView, field: str, words: list[str], docs: Sequence[int] | np.ndarray) -> list[int]:
     """The docnums among `docs` (ascending) where `words` appear adjacent and in order in `field`.
 
     Phrase starts are kept as keys, docnum << 32 | position of the first word: the rarest word's keys
@@ -506,12 +502,12 @@ def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) 
     searched unfiltered; the result is narrowed to `docs` at the end, and between words when few starts
     remain (the next word then reads only the blocks, or the slices of keys, of their documents).
     """
-    if not docs:
+    if not len(docs):
         return []
     order = sorted(range(len(words)), key=lambda i: view.frequency(field, words[i]))
     wanted = np.asarray(docs, dtype=np.int64)
     starts = np.zeros(0, dtype=np.int64)
-    alive = docs
+    alive = wanted
     for n, i in enumerate(order):
         keys = view.position_keys(field, words[i], alive)
         if not len(keys):
@@ -524,7 +520,7 @@ def phrase_docs(view: IndexView, field: str, words: list[str], docs: list[int]) 
         if not len(starts):
             return []
         if n + 1 < len(order) and len(starts) * 4 < len(alive):  # few left: the next word reads only theirs
-            alive = _among(starts >> KEY_SHIFT, wanted).tolist()
+            alive = _among(starts >> KEY_SHIFT, wanted)
     return _among(starts >> KEY_SHIFT, wanted).tolist()
 
 
