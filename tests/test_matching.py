@@ -267,3 +267,33 @@ def test_title_first_pruning_is_taken_by_some_queries(index: SearchIndex, monkey
         for filters in FILTERS[:2]:
             _rank_titles_first(index, q, filters, monkeypatch, pruned)
     assert len(set(pruned)) >= 2, pruned
+
+
+def test_posting_blocks_read_every_block_of_a_long_list_deleted_documents_included(tmp_path: Any) -> None:
+    """A term's postings in many blocks, read in one piece: Whoosh's own postings, plus the deleted documents
+    its matcher skips before the first live one (the reader masks deleted documents itself)."""
+    from whoosh import fields, index
+
+    ix = index.create_in(str(tmp_path), fields.Schema(id=fields.ID(stored=True), body=fields.TEXT))
+    with ix.writer() as w:
+        for i in range(700):
+            w.add_document(id=str(i), body="hoi nghi " * (1 + i % 3) + f"n{i}")
+    with ix.writer() as w:
+        for i in range(300):
+            w.delete_by_term("id", str(i))
+    with ix.reader() as reader:
+        (leaf, _offset), = reader.leaf_readers()
+        raw = postings.leaf_matcher(leaf, "body", "hoi")
+        assert all(hasattr(raw, a) for a in postings.W3_BLOCKS)  # the blocks are parsed, not Whoosh's matcher
+        blocks = list(postings.posting_blocks(raw))
+        assert len(blocks) > 3
+        ids = [d for ids, _ws in blocks for d in ids]
+        weights = [w for _ids, ws in blocks for w in ws]
+        assert ids == list(range(700))
+        assert weights == [float(1 + i % 3) for i in range(700)]
+        m = leaf.postings("body", "hoi")  # Whoosh's, deletions applied
+        live = []
+        while m.is_active():
+            live.append((m.id(), m.weight()))
+            m.next()
+        assert live == list(zip(ids, weights, strict=True))[300:]

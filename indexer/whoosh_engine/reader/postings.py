@@ -7,7 +7,11 @@ keys in C. Other codecs and formats go through Whoosh's own (slower) decoding.
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
 import threading
+import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -30,22 +34,35 @@ def leaf_matcher(leaf: Any, field: str, text: str) -> Any:
     return m.child if isinstance(m, FilterMatcher) else m
 
 
-def posting_blocks(m: Any) -> Iterator[tuple[Any, Any]]:
-    """(ids, weights) per posting block: the W3 codec's block data decoded in C, else one by one.
+W3_BLOCKS = ("_postfile", "_startoffset", "_length", "_baseoffset", "_byteids")  # what `posting_blocks` reads
+_BLOCK_LENGTH = struct.Struct("!i")  # whoosh.system's int: a block's byte length, negative for the last block
 
-    Whoosh's own `_read_ids` decodes the ids' deltas with a Python generator; `accumulate` does it in C.
+
+def posting_blocks(m: Any) -> Iterator[tuple[Any, Any]]:
+    """(ids, weights) per posting block of a fresh matcher's term: the W3 codec's blocks parsed from the term's
+    postings read in one piece, else Whoosh's matcher one posting at a time.
+
+    Whoosh reads a block's length, its pickled info and its data through a seek and a read each, and decodes the
+    ids' deltas with a Python generator: here one read, the blocks cut from memory, deltas summed in C.
     """
-    if all(hasattr(m, a) for a in ("_read_data", "_byteids", "_goto", "_lastblock", "_nextoffset")):
-        while not m._atend and m._blocklength:
-            m._read_data()
-            raw_ids, weights = m._data[0], m._data[1]
+    if all(hasattr(m, a) for a in W3_BLOCKS) and m._length:
+        # a term read from disk keeps its length as struct.unpack gave it, a 1-tuple (W3TermInfo.from_bytes)
+        raw = m._postfile.get(m._startoffset, m._length[0] if isinstance(m._length, tuple) else m._length)
+        stream = io.BytesIO(raw)
+        position = m._baseoffset - m._startoffset  # past the postings' header tag
+        while position < len(raw):
+            (length,) = _BLOCK_LENGTH.unpack_from(raw, position)
+            stream.seek(position + _BLOCK_LENGTH.size)
+            compression = pickle.load(stream)[3]  # (postings, last id, max weight, compression, lengths)
+            position += _BLOCK_LENGTH.size + abs(length)
+            data = raw[stream.tell():position]
+            raw_ids, weights = pickle.loads(zlib.decompress(data) if compression else data)[:2]
             ids = raw_ids if m._byteids else list(accumulate(raw_ids))
             if weights is None or isinstance(weights, float):
                 weights = [1.0 if weights is None else weights] * len(ids)
             yield ids, weights
-            if m._lastblock:
+            if length < 0:
                 break
-            m._goto(m._nextoffset)
         return
     ids, weights = [], []
     while m.is_active():
