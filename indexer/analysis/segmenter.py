@@ -106,15 +106,19 @@ class Segmenter:
         # For each span width: per offset [(function, lean by value)], where a feature's lean is its
         # weight for "inside a word" less its weight for "begins a word": all the Viterbi below needs.
         self.groups: dict[int, dict[int, list[tuple[str, dict[str, float]]]]] = {}
+        # an attribute is "<template>=<value>", and a template holds no "=": one pass sorts them all
+        leans: dict[str, dict[str, float]] = {}
+        for k, w in model.state.items():
+            template, eq, value = k.partition("=")
+            if eq:
+                leans.setdefault(template, {})[value] = w[self.inside] - w[self.begin]
         for template in templates:
             match = _TEMPLATE.match(template)
             if match is None:
                 raise ValueError(f"unknown feature template {template!r}")
             first = int(match.group(1))
             width = int(match.group(2)) - first + 1 if match.group(2) else 1
-            prefix = template + "="
-            table = {k[len(prefix):]: w[self.inside] - w[self.begin]
-                     for k, w in model.state.items() if k.startswith(prefix)}
+            table = leans.get(template, {})
             self.groups.setdefault(width, {}).setdefault(first, []).append((match.group(3) or "", table))
         self.functions = {width: sorted({f for functions in offsets.values() for f, _t in functions})
                           for width, offsets in self.groups.items()}
