@@ -168,6 +168,47 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
         warm.close()
 
 
+def test_a_commit_scores_the_rare_terms_tables_anew_instead_of_reading_them_again(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every term in a Sparse table (no term counts as common): after an add, an update and a merge of small
+    segments, each table is taken over, the new segments' postings appended and every score recomputed, equal
+    to a table built afresh for the new generation."""
+    from indexer.whoosh_engine.reader import ranking
+    from indexer.whoosh_engine.writer import build
+
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 6)
+    monkeypatch.setattr(build, "_compound", lambda ix, adding: True)
+    monkeypatch.setattr(ranking, "DENSE_FRACTION", 0)
+    warm = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        _answers(warm)
+        terms = [key for key, table in warm._generation()[2]._arrays._data.items()
+                 if isinstance(table, ranking.Sparse) and table.tfs is not None]
+        assert len(terms) > 20
+        first = {key: warm._generation()[2]._arrays._data[key] for key in terms}
+        built: list[tuple[str, str]] = []
+        real_build = ranking.Scorer._build
+        monkeypatch.setattr(ranking.Scorer, "_build", lambda self, f, t: built.append((f, t)) or real_build(self, f, t))
+        commits = [dict(upsert=ARTICLES[6:]),  # a new segment after the old ones
+                   dict(upsert=[replace(ARTICLES[0], body=ARTICLES[0].body + " Hội nghị tập huấn.")]),  # a deletion
+                   *(dict(upsert=[replace(ARTICLES[1 + i % 4], title=f"{ARTICLES[1 + i % 4].title} {i}")])
+                     for i in range(MAX_SMALL_SEGMENTS + 2))]  # small segments, merged when they pile up
+        for commit in commits:
+            _commit(data, **commit)
+            built.clear()
+            _searcher, view, scorer = warm._generation()
+            assert 0 < scorer._kept < view.n
+            taken = {key: scorer.term_array(*key) for key in terms}
+            assert not set(built) & set(terms)  # taken over, not read again
+            fresh = ranking.Scorer(view)
+            for key, table in taken.items():
+                expected = real_build(fresh, *key)
+                assert (list(table.docs), list(table.scores)) == (list(expected.docs), list(expected.scores)), key
+        assert any(len(taken[key]) > len(first[key]) for key in terms)  # the new segments' documents appended
+    finally:
+        warm.close()
+
+
 def test_a_commit_carries_the_term_and_phrase_bitsets_over(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After a commit (a new segment, a deletion in the old one), the bitsets the last view composed are taken
     over for the kept segment and only the new one is read: the same bitsets as a fresh view's."""

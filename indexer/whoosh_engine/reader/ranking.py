@@ -68,15 +68,17 @@ class Sparse:
     of a worker's tables (3 000 of 4 000 at 100 000 articles): as dicts they would fill a fifth of the score
     cache, which the common terms' Dense tables use better (each saves reading a long posting list again)."""
 
-    __slots__ = ("docs", "scores")
+    __slots__ = ("docs", "scores", "tfs")
 
-    def __init__(self, docs: array | None = None, scores: array | None = None) -> None:
+    def __init__(self, docs: array | None = None, scores: array | None = None, tfs: array | None = None) -> None:
         self.docs = docs if docs is not None else array("i")
         self.scores = scores if scores is not None else array("d")
+        self.tfs = tfs  # a term's frequencies, to score it anew after a commit (`Scorer._inherit`); None for a phrase
 
     @classmethod
-    def of(cls, docs: np.ndarray, scores: np.ndarray) -> Sparse:
-        return cls(array("i", docs.astype(np.int32).tobytes()), array("d", scores.astype(np.float64).tobytes()))
+    def of(cls, docs: np.ndarray, scores: np.ndarray, tfs: np.ndarray | None = None) -> Sparse:
+        return cls(array("i", docs.astype(np.int32).tobytes()), array("d", scores.astype(np.float64).tobytes()),
+                   None if tfs is None else array("d", tfs.astype(np.float64).tobytes()))
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -208,7 +210,9 @@ DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense t
 def _scores_weight(scores: Scores) -> int:
     if isinstance(scores, Dense):
         return scores.keys.itemsize * len(scores.keys) + 49 * len(scores.values) + 160
-    return 8 * len(scores) if isinstance(scores, array) else 12 * len(scores) + 64
+    if isinstance(scores, array):
+        return 8 * len(scores)
+    return (12 if scores.tfs is None else 20) * len(scores) + 64
 
 
 class Scorer:
@@ -318,30 +322,48 @@ class Scorer:
         inherited = self._inherit(fieldname, text)
         return inherited if inherited is not None else self._build(fieldname, text)
 
-    def _inherit(self, fieldname: str, text: str) -> Dense | None:
-        """The term's Dense table of the generation before, cut to the segments both share and extended by the
-        others' postings (None when there is none to take over). Taken out of the old cache, which shrinks as
-        this one grows."""
+    def _inherit(self, fieldname: str, text: str) -> Dense | Sparse | None:
+        """The term's table of the generation before, cut to the segments both share and extended by the others'
+        postings (None when there is none to take over). Taken out of the old cache, which shrinks as this one
+        grows. A Dense table keeps its pairs and recomputes its values; a Sparse one its frequencies, and is scored
+        again (the idf and the average length change with every commit)."""
         previous = self._previous
         if previous is None:
             return None
         old = previous.pop((fieldname, text))
         previous.shrink(self._arrays.size - self._arrays.weight)
+        if isinstance(old, Sparse) and old.tfs is not None:
+            return self._extend_sparse(old, fieldname, text)
         if not isinstance(old, Dense) or len(old.keys) < self._kept:
             return None
-        view = self.view
         docs: list[int] = []
         tfs: list[float] = []
-        for i in range(len(view.leaves)):
-            offset = view.leaves[i][1]
-            if offset < self._kept:
-                continue
-            ids, weights = view.leaf_postings(i, fieldname, text)
-            docs.extend((ids + offset).tolist())
+        for ids, weights in self._new_postings(fieldname, text):
+            docs.extend(ids.tolist())
             tfs.extend(weights.tolist())
         lengths = self.lengths(fieldname)
         pairs = list(map(complex, tfs, map(lengths.__getitem__, docs)))
-        return old.extended(self._kept, view.n, docs, pairs, self._score_of_pair(fieldname, text))
+        return old.extended(self._kept, self.view.n, docs, pairs, self._score_of_pair(fieldname, text))
+
+    def _new_postings(self, fieldname: str, text: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(global docnums, weights) of the term in the segments the generation before did not hold."""
+        view = self.view
+        return [(ids + offset, weights)
+                for i, (_leaf, offset) in enumerate(view.leaves) if offset >= self._kept
+                for ids, weights in [view.leaf_postings(i, fieldname, text)]]
+
+    def _extend_sparse(self, old: Sparse, fieldname: str, text: str) -> Sparse | None:
+        """A rare term's table for this generation from the old one's documents in the kept segments and the new
+        segments' postings: the documents and frequencies `_build` would read, scored as it scores them. None when
+        the term has grown common enough for a Dense table (a rebuild makes that)."""
+        old_docs, _scores = old.arrays()
+        kept = int(np.searchsorted(old_docs, self._kept))
+        new = self._new_postings(fieldname, text)
+        docs = np.concatenate([old_docs[:kept].astype(np.int64), *(ids.astype(np.int64) for ids, _w in new)])
+        tfs = np.concatenate([np.frombuffer(old.tfs, dtype=np.float64)[:kept], *(w for _ids, w in new)])
+        if len(docs) * DENSE_FRACTION > self.view.n:
+            return None
+        return self._sparse(fieldname, text, docs, tfs)
 
     def term_max(self, fieldname: str, text: str) -> float:
         """The term's highest unboosted BM25F over the index (0.0 when absent)."""
@@ -374,16 +396,18 @@ class Scorer:
         """1. Term frequencies per docnum (a folded term sums its exact variants); 2. BM25F over numpy arrays."""
         view = self.view
         docs, tfs = view.term_postings(fieldname, text)
-        if not len(docs):
-            return Sparse()
         if len(docs) * DENSE_FRACTION > view.n:
             lengths = np.frombuffer(self.lengths(fieldname), dtype=np.uint8)[docs]
             return Dense.of(view.n, docs, tfs, lengths, self._score_of_pair(fieldname, text))
-        idf = view.searcher.idf(fieldname, text)
+        return self._sparse(fieldname, text, docs, tfs)
+
+    def _sparse(self, fieldname: str, text: str, docs: np.ndarray, tfs: np.ndarray) -> Sparse:
+        """A rare term's table from its documents and frequencies."""
+        idf = self.view.searcher.idf(fieldname, text)
         K1 = self.weighting.K1
         # idf * ((tf * (K1 + 1)) / (tf + norm)): Whoosh's bm25(), operation for operation (float64, elementwise)
         scores = idf * ((tfs * (K1 + 1)) / (tfs + self._norm(fieldname)[docs]))
-        return Sparse.of(docs, scores)
+        return Sparse.of(docs, scores, tfs)
 
 
 def _length_bytes(leaf: Any, fieldname: str) -> list[int]:
