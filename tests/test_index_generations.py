@@ -146,7 +146,7 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
             assert [taken[d] for d in range(view.n)] == [expected[d] for d in range(view.n)], key
             widened.append(key in narrow and taken.keys.typecode == "H")
         assert any(widened)  # a table whose pairs outgrew 1-byte keys kept its scores with 2-byte ones
-        assert not any(key in scorer._previous._data for key in terms)  # handed over, so not kept twice
+        assert not any(key in scorer._ancestors[0].arrays._data for key in terms)  # handed over, so not kept twice
 
         merged_at = None
         for i in range(MAX_SMALL_SEGMENTS + 2):  # small commits pile up until they are merged
@@ -155,7 +155,7 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
             _searcher, view, scorer = warm._generation()
             if merged_at is None and not set(before[1:]) <= set(view.segments):
                 merged_at = i
-                assert view.segments[0] == before[0] and 0 < scorer._kept < view.n  # the big ones kept
+                assert view.segments[0] == before[0] and 0 < scorer._ancestors[0].kept < view.n  # the big ones kept
                 built.clear()
             fresh = ranking.Scorer(view)
             for key in terms:
@@ -197,7 +197,7 @@ def test_a_commit_scores_the_rare_terms_tables_anew_instead_of_reading_them_agai
             _commit(data, **commit)
             built.clear()
             _searcher, view, scorer = warm._generation()
-            assert 0 < scorer._kept < view.n
+            assert 0 < scorer._ancestors[0].kept < view.n
             taken = {key: scorer.term_array(*key) for key in terms}
             assert not set(built) & set(terms)  # taken over, not read again
             fresh = ranking.Scorer(view)
@@ -205,6 +205,36 @@ def test_a_commit_scores_the_rare_terms_tables_anew_instead_of_reading_them_agai
                 expected = real_build(fresh, *key)
                 assert (list(table.docs), list(table.scores)) == (list(expected.docs), list(expected.scores)), key
         assert any(len(taken[key]) > len(first[key]) for key in terms)  # the new segments' documents appended
+    finally:
+        warm.close()
+
+
+def test_tables_are_taken_over_from_generations_that_did_not_use_them(data: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term scored before three commits and not searched between them is still taken over, not read again."""
+    from indexer.whoosh_engine.reader import ranking
+
+    warm = SearchIndex(data / "index", data / "archive.sqlite3")
+    try:
+        _answers(warm)
+        tables = warm._generation()[2]._arrays._data
+        terms = [key for key, table in tables.items() if isinstance(table, ranking.Dense | ranking.Sparse)
+                 and getattr(table, "tfs", ()) is not None]
+        assert len(terms) > 20
+        for i in range(3):
+            _commit(data, upsert=[replace(ARTICLES[1 + i], title=f"{ARTICLES[1 + i].title} {i}")])
+            warm._generation()  # a generation opened and left unsearched
+        built: list[tuple[str, str]] = []
+        real_build = ranking.Scorer._build
+        monkeypatch.setattr(ranking.Scorer, "_build", lambda self, f, t: built.append((f, t)) or real_build(self, f, t))
+        _searcher, view, scorer = warm._generation()
+        assert len(scorer._ancestors) >= 3
+        fresh = ranking.Scorer(view)
+        for key in terms:
+            taken = scorer.term_array(*key)
+            expected = real_build(fresh, *key)
+            assert [taken[d] for d in range(view.n)] == [expected[d] for d in range(view.n)], key
+        assert not set(built) & set(terms)
     finally:
         warm.close()
 

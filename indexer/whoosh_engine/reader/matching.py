@@ -105,8 +105,13 @@ def _deleted_docs(leaf: Any) -> Iterable[int]:
 def common_segments(old: IndexView, new: IndexView) -> int:
     """How many segments, from the first, two generations hold alike (same ids, in the same order, so the same
     docnums): what a commit left as it was."""
+    return common_prefix(old.segments, new.segments)
+
+
+def common_prefix(old: list[str | None], new: list[str | None]) -> int:
+    """How many segment ids, from the first, two lists share (an id of None shares nothing)."""
     count = 0
-    for a, b in zip(old.segments, new.segments, strict=False):
+    for a, b in zip(old, new, strict=False):
         if a is None or a != b:
             break
         count += 1

@@ -33,7 +33,7 @@ from indexer.whoosh_engine.reader.matching import (
     IndexView,
     Unsupported,
     bit_array,
-    common_segments,
+    common_prefix,
     docnum_array,
     find_sorted,
     match_bits,
@@ -215,13 +215,26 @@ def _scores_weight(scores: Scores) -> int:
     return (12 if scores.tfs is None else 20) * len(scores) + 64
 
 
+KEPT_GENERATIONS = 16  # older generations whose tables a new one may take over (a commit every 30 s: 8 minutes)
+
+
+@dataclass
+class _Ancestor:
+    """An older generation's score tables, and how many documents, from the first, it holds at the same docnums."""
+
+    arrays: LRU
+    segments: list[str | None]
+    kept: int
+
+
 class Scorer:
     """BM25F scores per term for one index generation, computed as Whoosh's BM25F does, and cached.
 
     With `previous`, the scorer of the generation before: when both begin with the same segments (a commit
-    adds segments after the old ones, a merge replaces only the small last ones), its Dense tables are taken
-    over on first use (`_inherit`) for the documents of those, so the common terms a worker had scored are not
-    read again after every commit.
+    adds segments after the old ones, a merge replaces only the small last ones), its tables, and those it had
+    not handed over from the generations before it (`KEPT_GENERATIONS` in all), are taken over on first use
+    (`_inherit`) for the documents of those, so the terms a worker had scored are not read again after every
+    commit. Together they stay within one cache's budget: the older tables give way as this generation's grow.
     """
 
     def __init__(self, view: IndexView, previous: Scorer | None = None) -> None:
@@ -234,11 +247,14 @@ class Scorer:
         self._norms: dict[str, np.ndarray] = {}
         self._tables: dict[str, list[float]] = {}  # norm per length byte
         self._lengths: dict[str, bytes] = {}
-        self._previous: LRU | None = None
-        self._kept = 0  # documents whose scores the previous generation's tables hold at the same docnums
-        if previous is not None and (kept := view.offset_of(common_segments(previous.view, view))):
-            self._previous, self._kept = previous._arrays, kept
-            previous._previous = None  # one generation back at most: what it did not hand over is dropped
+        # older generations' tables, newest first, each with the documents it holds at the same docnums as this one
+        self._ancestors: list[_Ancestor] = []
+        if previous is not None:
+            older = [_Ancestor(previous._arrays, previous.view.segments, 0), *previous._ancestors]
+            previous._ancestors = []  # handed over: one generation at a time takes from them
+            for ancestor in older[:KEPT_GENERATIONS]:
+                if kept := view.offset_of(common_prefix(ancestor.segments, view.segments)):
+                    self._ancestors.append(_Ancestor(ancestor.arrays, ancestor.segments, kept))
         self._maxes: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
@@ -327,40 +343,46 @@ class Scorer:
         postings (None when there is none to take over). Taken out of the old cache, which shrinks as this one
         grows. A Dense table keeps its pairs and recomputes its values; a Sparse one its frequencies, and is scored
         again (the idf and the average length change with every commit)."""
-        previous = self._previous
-        if previous is None:
-            return None
-        old = previous.pop((fieldname, text))
-        previous.shrink(self._arrays.size - self._arrays.weight)
+        key = (fieldname, text)
+        old, kept = None, 0
+        for ancestor in self._ancestors:
+            old = ancestor.arrays.pop(key)
+            if old is not None:
+                kept = ancestor.kept
+                break
+        room = self._arrays.size - self._arrays.weight
+        for ancestor in self._ancestors:  # the newest keep what room there is, the oldest give way first
+            ancestor.arrays.shrink(room)
+            room -= ancestor.arrays.weight
         if isinstance(old, Sparse) and old.tfs is not None:
-            return self._extend_sparse(old, fieldname, text)
-        if not isinstance(old, Dense) or len(old.keys) < self._kept:
+            return self._extend_sparse(old, fieldname, text, kept)
+        if not isinstance(old, Dense) or len(old.keys) < kept:
             return None
         docs: list[int] = []
         tfs: list[float] = []
-        for ids, weights in self._new_postings(fieldname, text):
+        for ids, weights in self._new_postings(fieldname, text, kept):
             docs.extend(ids.tolist())
             tfs.extend(weights.tolist())
         lengths = self.lengths(fieldname)
         pairs = list(map(complex, tfs, map(lengths.__getitem__, docs)))
-        return old.extended(self._kept, self.view.n, docs, pairs, self._score_of_pair(fieldname, text))
+        return old.extended(kept, self.view.n, docs, pairs, self._score_of_pair(fieldname, text))
 
-    def _new_postings(self, fieldname: str, text: str) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(global docnums, weights) of the term in the segments the generation before did not hold."""
+    def _new_postings(self, fieldname: str, text: str, kept: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(global docnums, weights) of the term in the segments from the `kept`-th document on."""
         view = self.view
         return [(ids + offset, weights)
-                for i, (_leaf, offset) in enumerate(view.leaves) if offset >= self._kept
+                for i, (_leaf, offset) in enumerate(view.leaves) if offset >= kept
                 for ids, weights in [view.leaf_postings(i, fieldname, text)]]
 
-    def _extend_sparse(self, old: Sparse, fieldname: str, text: str) -> Sparse | None:
+    def _extend_sparse(self, old: Sparse, fieldname: str, text: str, kept: int) -> Sparse | None:
         """A rare term's table for this generation from the old one's documents in the kept segments and the new
         segments' postings: the documents and frequencies `_build` would read, scored as it scores them. None when
         the term has grown common enough for a Dense table (a rebuild makes that)."""
         old_docs, _scores = old.arrays()
-        kept = int(np.searchsorted(old_docs, self._kept))
-        new = self._new_postings(fieldname, text)
-        docs = np.concatenate([old_docs[:kept].astype(np.int64), *(ids.astype(np.int64) for ids, _w in new)])
-        tfs = np.concatenate([np.frombuffer(old.tfs, dtype=np.float64)[:kept], *(w for _ids, w in new)])
+        cut = int(np.searchsorted(old_docs, kept))
+        new = self._new_postings(fieldname, text, kept)
+        docs = np.concatenate([old_docs[:cut].astype(np.int64), *(ids.astype(np.int64) for ids, _w in new)])
+        tfs = np.concatenate([np.frombuffer(old.tfs, dtype=np.float64)[:cut], *(w for _ids, w in new)])
         if len(docs) * DENSE_FRACTION > self.view.n:
             return None
         return self._sparse(fieldname, text, docs, tfs)
