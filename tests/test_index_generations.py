@@ -211,12 +211,18 @@ def test_a_commit_scores_the_rare_terms_tables_anew_instead_of_reading_them_agai
 
 def test_tables_are_taken_over_from_generations_that_did_not_use_them(data: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """A term scored before three commits and not searched between them is still taken over, not read again."""
+    """A term scored before three commits and not searched between them is still taken over, not read again:
+    its score table, its bitset and its phrases' bitsets."""
     from indexer.whoosh_engine.reader import ranking
+    from indexer.whoosh_engine.reader.matching import IndexView
 
     warm = SearchIndex(data / "index", data / "archive.sqlite3")
     try:
         _answers(warm)
+        first = warm._generation()[1]
+        bitsets = [key for key in first._terms._data if key[0] == "t"]
+        phrases = list(first._phrases._data)
+        assert len(bitsets) > 10 and phrases
         tables = warm._generation()[2]._arrays._data
         terms = [key for key, table in tables.items() if isinstance(table, ranking.Dense | ranking.Sparse)
                  and getattr(table, "tfs", ()) is not None]
@@ -235,6 +241,16 @@ def test_tables_are_taken_over_from_generations_that_did_not_use_them(data: Path
             expected = real_build(fresh, *key)
             assert [taken[d] for d in range(view.n)] == [expected[d] for d in range(view.n)], key
         assert not set(built) & set(terms)
+        starts: list[int] = []
+        real_bits = IndexView._build_term_bits
+        monkeypatch.setattr(IndexView, "_build_term_bits", lambda self, f, t, start=0: (
+            self is view and starts.append(start)) or real_bits(self, f, t, start))
+        fresh_view = IndexView(view.searcher)
+        for _t, field, text in bitsets:
+            assert view.term_bits(field, text) == fresh_view.term_bits(field, text), text
+        for field, words in phrases:
+            assert view.cached_phrase(field, list(words)) == fresh_view.phrase_bits(field, list(words)), words
+        assert starts and 0 not in starts  # the kept segment's documents came from the first view's bitsets
     finally:
         warm.close()
 
@@ -265,7 +281,7 @@ def test_a_commit_carries_the_term_and_phrase_bitsets_over(data: Path, monkeypat
             return real(self, field, text, start)
 
         monkeypatch.setattr(IndexView, "_build_term_bits", recording)
-        assert view._kept_segments == 1 and len(view.leaves) == 3 and view.live != (1 << view.n) - 1
+        assert view._ancestors[0].kept == 1 and len(view.leaves) == 3 and view.live != (1 << view.n) - 1
         fresh = IndexView(view.searcher)
         for _t, field, text in terms:
             assert view.term_bits(field, text) == fresh.term_bits(field, text), text

@@ -17,6 +17,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -102,20 +103,28 @@ def _deleted_docs(leaf: Any) -> Iterable[int]:
     return (d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
 
 
-def common_segments(old: IndexView, new: IndexView) -> int:
-    """How many segments, from the first, two generations hold alike (same ids, in the same order, so the same
-    docnums): what a commit left as it was."""
-    return common_prefix(old.segments, new.segments)
-
-
 def common_prefix(old: list[str | None], new: list[str | None]) -> int:
-    """How many segment ids, from the first, two lists share (an id of None shares nothing)."""
+    """How many segments, from the first, two generations hold alike (same ids, in the same order, so the same
+    docnums): what a commit left as it was. An id of None (a reader without one) shares nothing."""
     count = 0
     for a, b in zip(old, new, strict=False):
         if a is None or a != b:
             break
         count += 1
     return count
+
+
+KEPT_GENERATIONS = 16  # older generations whose caches a new one may take over (a commit every 30 s: 8 minutes)
+
+
+@dataclass
+class _Carried:
+    """An older view's term and phrase bitsets, and how many segments, from the first, it shares with this one."""
+
+    terms: LRU
+    phrases: LRU
+    segments: list[str | None]
+    kept: int
 
 
 class IndexView:
@@ -156,29 +165,40 @@ class IndexView:
         self._facet_labels: dict[str, tuple[list[str], np.ndarray]] = {}
         self._pubdates: list[int] | None = None
         self._newest: list[int] | None = None
-        self._kept_segments = common_segments(previous, self) if previous is not None else 0
-        self._kept_mask = (1 << self.offset_of(self._kept_segments)) - 1
-        # the previous view's caches, drained as this view's fill (never chained to older generations)
-        self._old_terms = previous._terms if self._kept_segments else None
-        self._old_phrases = previous._phrases if self._kept_segments else None
+        # older views' term and phrase bitsets, newest first (up to KEPT_GENERATIONS), each with the segments it
+        # shares with this view: taken over on first use, and drained as this view's caches fill
+        self._ancestors: list[_Carried] = []
         if previous is not None:
-            previous._old_terms = previous._old_phrases = None
+            older = [_Carried(previous._terms, previous._phrases, previous.segments, 0), *previous._ancestors]
+            previous._ancestors = []  # handed over: one generation at a time takes from them
+            for ancestor in older[:KEPT_GENERATIONS]:
+                if kept := common_prefix(ancestor.segments, self.segments):
+                    self._ancestors.append(_Carried(ancestor.terms, ancestor.phrases, ancestor.segments, kept))
 
     def offset_of(self, segment: int) -> int:
         """The first global docnum of the `segment`-th segment (the document count past the last)."""
         return self.leaves[segment][1] if segment < len(self.leaves) else self.n
 
-    def _carried(self, old: LRU | None, new: LRU, key: Any, build: Callable[[int], int]) -> int:
-        """A bitset of this view: the previous view's for the documents of the segments both hold, when it had
-        one, and `build(first segment)` for the rest; else `build(0)`. The previous cache gives up as much
-        as this one takes, so the two together stay within one budget."""
-        found = old.pop(key) if old is not None else None
-        if old is not None:
-            old.shrink(new.size - new.weight)
+    def _carried(self, phrases: bool, key: Any, build: Callable[[int], int]) -> int:
+        """A term's (or with `phrases`, a phrase's) bitset of this view: the newest older view's that had one,
+        for the documents of the segments both hold, and `build(first segment)` for the rest; else `build(0)`.
+        The older caches give up as much as this one takes, so together they stay within one budget."""
+        new = self._phrases if phrases else self._terms
+        found, kept = None, 0
+        for ancestor in self._ancestors:
+            found = (ancestor.phrases if phrases else ancestor.terms).pop(key)
+            if found is not None:
+                kept = ancestor.kept
+                break
+        room = new.size - new.weight
+        for ancestor in self._ancestors:  # the newest keep what room there is, the oldest give way first
+            old = ancestor.phrases if phrases else ancestor.terms
+            old.shrink(room)
+            room -= old.weight
         if found is None:
             return build(0)
         # deletions in a kept segment only grow: masking the old bitset by this view's live documents is exact
-        return ((found & self._kept_mask) | build(self._kept_segments)) & self.live
+        return ((found & ((1 << self.offset_of(kept)) - 1)) | build(kept)) & self.live
 
     # -- terms ------------------------------------------------------------------------------
     def doc_frequency(self, field: str, text: str) -> int:
@@ -268,7 +288,7 @@ class IndexView:
     def term_bits(self, field: str, text: str) -> int:
         """Live documents containing the term."""
         key = ("t", field, text)
-        return self._terms.get(key, lambda: self._carried(self._old_terms, self._terms, key,
+        return self._terms.get(key, lambda: self._carried(False, key,
                                                           lambda start: self._build_term_bits(field, text, start)))
 
     def _build_term_bits(self, field: str, text: str, start: int = 0) -> int:
@@ -451,15 +471,15 @@ class IndexView:
     def phrase_bits(self, field: str, words: list[str]) -> int:
         """Live documents with the words adjacent and in order in the field (verified on positions)."""
         key = (field, tuple(words))
-        return self._phrases.get(key, lambda: self._carried(self._old_phrases, self._phrases, key,
+        return self._phrases.get(key, lambda: self._carried(True, key,
                                                             lambda start: self._build_phrase_bits(field, words, start)))
 
     def cached_phrase(self, field: str, words: list[str]) -> int | None:
-        """The phrase's bitset if a query already verified it (in this generation or, for the segments both
-        hold, the one before), else None (the caller checks positions)."""
+        """The phrase's bitset if a query already verified it (in this generation or, for the segments they
+        share, an older one), else None (the caller checks positions)."""
         key = (field, tuple(words))
         found = self._phrases.peek(key)
-        if found is None and self._old_phrases is not None and self._old_phrases.peek(key) is not None:
+        if found is None and any(a.phrases.peek(key) is not None for a in self._ancestors):
             found = self.phrase_bits(field, words)
         return found
 

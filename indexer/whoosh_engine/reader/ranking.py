@@ -29,6 +29,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.whoosh_engine.reader.leafdata import segment_id
 from indexer.whoosh_engine.reader.matching import (
+    KEPT_GENERATIONS,
     LRU,
     IndexView,
     Unsupported,
@@ -213,9 +214,6 @@ def _scores_weight(scores: Scores) -> int:
     if isinstance(scores, array):
         return 8 * len(scores)
     return (12 if scores.tfs is None else 20) * len(scores) + 64
-
-
-KEPT_GENERATIONS = 16  # older generations whose tables a new one may take over (a commit every 30 s: 8 minutes)
 
 
 @dataclass
