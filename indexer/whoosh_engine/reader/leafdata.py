@@ -30,6 +30,9 @@ class LRU:
         self._data: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._data)
+
     def peek(self, key: Any) -> Any:
         return self._data.get(key)
 

@@ -195,6 +195,8 @@ class IndexView:
             old = ancestor.phrases if phrases else ancestor.terms
             old.shrink(room)
             room -= old.weight
+        if self._ancestors and not len(self._ancestors[-1].terms) and not len(self._ancestors[-1].phrases):
+            self._ancestors = [a for a in self._ancestors if len(a.terms) or len(a.phrases)]  # emptied: let go
         if found is None:
             return build(0)
         # deletions in a kept segment only grow: masking the old bitset by this view's live documents is exact

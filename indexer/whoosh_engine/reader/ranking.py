@@ -352,6 +352,8 @@ class Scorer:
         for ancestor in self._ancestors:  # the newest keep what room there is, the oldest give way first
             ancestor.arrays.shrink(room)
             room -= ancestor.arrays.weight
+        if self._ancestors and not len(self._ancestors[-1].arrays):  # emptied: let their tables go
+            self._ancestors = [a for a in self._ancestors if len(a.arrays)]
         if isinstance(old, Sparse) and old.tfs is not None:
             return self._extend_sparse(old, fieldname, text, kept)
         if not isinstance(old, Dense) or len(old.keys) < kept:
