@@ -135,10 +135,11 @@ class IndexView:
     next generations; this view only composes it: global = OR of local << offset, masked by live documents.
 
     With `previous`, the view of the generation before (a commit adds segments after the old ones; a merge
-    replaces only the last few): the term and phrase bitsets it composed are taken over on first use
-    (`_carried`) for the documents both hold in the same segments, so only the new segments are read. The
-    per-segment caches are too small to give them all back: rebuilt from them, a worker's searches cost 33 ms
-    of CPU against 22 without commits (100 000 articles, 5 indexed every 30 s, bench/load.py).
+    replaces only the last few): the term and phrase bitsets it and up to KEPT_GENERATIONS older views composed
+    are taken over on first use (`_carried`) for the documents each holds in the same segments, so only the
+    newer segments are read. The per-segment caches are too small to give them all back: rebuilt from them, a
+    worker's searches cost 33 ms of CPU against 22 without commits (100 000 articles, 5 indexed every 30 s,
+    bench/load.py).
     """
 
     def __init__(self, searcher: Any, data: LeafData | None = None, previous: IndexView | None = None) -> None:
