@@ -337,10 +337,10 @@ class Scorer:
         return inherited if inherited is not None else self._build(fieldname, text)
 
     def _inherit(self, fieldname: str, text: str) -> Dense | Sparse | None:
-        """The term's table of the generation before, cut to the segments both share and extended by the others'
-        postings (None when there is none to take over). Taken out of the old cache, which shrinks as this one
-        grows. A Dense table keeps its pairs and recomputes its values; a Sparse one its frequencies, and is scored
-        again (the idf and the average length change with every commit)."""
+        """The term's table of the newest older generation that kept one, cut to the segments both share and
+        extended by the others' postings (None when there is none to take over). Taken out of the old cache; the
+        old caches shrink as this one grows. A Dense table keeps its pairs and recomputes its values; a Sparse one
+        keeps its frequencies and is scored again (the idf and the average length change with every commit)."""
         key = (fieldname, text)
         old, kept = None, 0
         for ancestor in self._ancestors:
