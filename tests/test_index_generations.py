@@ -146,7 +146,7 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
             assert [taken[d] for d in range(view.n)] == [expected[d] for d in range(view.n)], key
             widened.append(key in narrow and taken.keys.typecode == "H")
         assert any(widened)  # a table whose pairs outgrew 1-byte keys kept its scores with 2-byte ones
-        assert not any(key in scorer._ancestors[0].arrays._data for key in terms)  # handed over, so not kept twice
+        assert not any(key in scorer._older[0].caches[0]._data for key in terms)  # handed over, so not kept twice
 
         merged_at = None
         for i in range(MAX_SMALL_SEGMENTS + 2):  # small commits pile up until they are merged
@@ -155,7 +155,8 @@ def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path
             _searcher, view, scorer = warm._generation()
             if merged_at is None and not set(before[1:]) <= set(view.segments):
                 merged_at = i
-                assert view.segments[0] == before[0] and 0 < scorer._ancestors[0].kept < view.n  # the big ones kept
+                # the big ones kept
+                assert view.segments[0] == before[0] and 0 < view.offset_of(scorer._older[0].kept) < view.n
                 built.clear()
             fresh = ranking.Scorer(view)
             for key in terms:
@@ -197,7 +198,7 @@ def test_a_commit_scores_the_rare_terms_tables_anew_instead_of_reading_them_agai
             _commit(data, **commit)
             built.clear()
             _searcher, view, scorer = warm._generation()
-            assert 0 < scorer._ancestors[0].kept < view.n
+            assert 0 < view.offset_of(scorer._older[0].kept) < view.n
             taken = {key: scorer.term_array(*key) for key in terms}
             assert not set(built) & set(terms)  # taken over, not read again
             fresh = ranking.Scorer(view)
@@ -234,7 +235,7 @@ def test_tables_are_taken_over_from_generations_that_did_not_use_them(data: Path
         real_build = ranking.Scorer._build
         monkeypatch.setattr(ranking.Scorer, "_build", lambda self, f, t: built.append((f, t)) or real_build(self, f, t))
         _searcher, view, scorer = warm._generation()
-        assert len(scorer._ancestors) >= 3
+        assert len(scorer._older) >= 3
         fresh = ranking.Scorer(view)
         for key in terms:
             taken = scorer.term_array(*key)
@@ -281,7 +282,7 @@ def test_a_commit_carries_the_term_and_phrase_bitsets_over(data: Path, monkeypat
             return real(self, field, text, start)
 
         monkeypatch.setattr(IndexView, "_build_term_bits", recording)
-        assert view._ancestors[0].kept == 1 and len(view.leaves) == 3 and view.live != (1 << view.n) - 1
+        assert view._older[0].kept == 1 and len(view.leaves) == 3 and view.live != (1 << view.n) - 1
         fresh = IndexView(view.searcher)
         for _t, field, text in terms:
             assert view.term_bits(field, text) == fresh.term_bits(field, text), text

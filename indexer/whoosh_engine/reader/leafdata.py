@@ -75,6 +75,58 @@ class LRU:
                 self.weight -= self.weigh(self._data.pop(key))
 
 
+KEPT_GENERATIONS = 16  # older generations whose caches a new one may take over (a commit every 30 s: 8 minutes)
+
+
+def common_prefix(old: list[str | None], new: list[str | None]) -> int:
+    """How many segments, from the first, two generations hold alike (same ids, in the same order, so the same
+    docnums): what a commit left as it was. An id of None (a reader without one) shares nothing."""
+    count = 0
+    for a, b in zip(old, new, strict=False):
+        if a is None or a != b:
+            break
+        count += 1
+    return count
+
+
+@dataclass
+class Older:
+    """An older generation's caches, and how many of its segments, from the first, a newer one holds alike."""
+
+    caches: tuple[LRU, ...]
+    segments: list[str | None]
+    kept: int = 0
+
+
+def handed_over(before: list[Older], caches: tuple[LRU, ...], old_segments: list[str | None],
+                segments: list[str | None]) -> list[Older]:
+    """The older generations a new one (of `segments`) may take cached entries over from, newest first: the one
+    before it (its `caches`, of `old_segments`) and those it had not handed over yet (`before`), up to
+    KEPT_GENERATIONS, each with what it shares with the new one."""
+    older = [Older(caches, old_segments), *before]
+    return [Older(o.caches, o.segments, kept) for o in older[:KEPT_GENERATIONS]
+            if (kept := common_prefix(o.segments, segments))]
+
+
+def take_over(older: list[Older], which: int, key: Any, room: int) -> tuple[Any, int, list[Older]]:
+    """`key`'s entry taken out of the `which`-th cache of the newest older generation that has one (None when
+    none has), and how many segments that generation shares. The `which`-th caches then shrink into `room`,
+    what the new generation's cache leaves of its budget (the newest keep it, the oldest give way first);
+    returned with them, the older generations less those whose caches are all empty (let go)."""
+    found, kept = None, 0
+    for o in older:
+        found = o.caches[which].pop(key)
+        if found is not None:
+            kept = o.kept
+            break
+    for o in older:
+        o.caches[which].shrink(room)
+        room -= o.caches[which].weight
+    if older and not any(map(len, older[-1].caches)):
+        older = [o for o in older if any(map(len, o.caches))]
+    return found, kept, older
+
+
 def bits_weight(bits: int) -> int:
     return (bits.bit_length() >> 3) + 64
 

@@ -17,7 +17,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -30,11 +29,14 @@ from indexer.whoosh_engine.positionkeys import KEY_SHIFT, KeysReader
 from indexer.whoosh_engine.reader.leafdata import (
     LRU,
     LeafData,
+    Older,
     bits_weight,
     column_values,
     exact_variants,
+    handed_over,
     keys_weight,
     segment_id,
+    take_over,
 )
 from indexer.whoosh_engine.reader.postings import BlockIndex, leaf_matcher, posting_blocks, wanted_keys
 
@@ -103,30 +105,6 @@ def _deleted_docs(leaf: Any) -> Iterable[int]:
     return (d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
 
 
-def common_prefix(old: list[str | None], new: list[str | None]) -> int:
-    """How many segments, from the first, two generations hold alike (same ids, in the same order, so the same
-    docnums): what a commit left as it was. An id of None (a reader without one) shares nothing."""
-    count = 0
-    for a, b in zip(old, new, strict=False):
-        if a is None or a != b:
-            break
-        count += 1
-    return count
-
-
-KEPT_GENERATIONS = 16  # older generations whose caches a new one may take over (a commit every 30 s: 8 minutes)
-
-
-@dataclass
-class _Carried:
-    """An older view's term and phrase bitsets, and how many segments, from the first, it shares with this one."""
-
-    terms: LRU
-    phrases: LRU
-    segments: list[str | None]
-    kept: int
-
-
 class IndexView:
     """What one searcher generation needs for matching and ranking, built lazily and cached.
 
@@ -166,15 +144,12 @@ class IndexView:
         self._facet_labels: dict[str, tuple[list[str], np.ndarray]] = {}
         self._pubdates: list[int] | None = None
         self._newest: list[int] | None = None
-        # older views' term and phrase bitsets, newest first (up to KEPT_GENERATIONS), each with the segments it
-        # shares with this view: taken over on first use, and drained as this view's caches fill
-        self._ancestors: list[_Carried] = []
+        # older views' term and phrase bitsets: taken over on first use, and drained as this view's caches fill
+        self._older: list[Older] = []
         if previous is not None:
-            older = [_Carried(previous._terms, previous._phrases, previous.segments, 0), *previous._ancestors]
-            previous._ancestors = []  # handed over: one generation at a time takes from them
-            for ancestor in older[:KEPT_GENERATIONS]:
-                if kept := common_prefix(ancestor.segments, self.segments):
-                    self._ancestors.append(_Carried(ancestor.terms, ancestor.phrases, ancestor.segments, kept))
+            self._older = handed_over(previous._older, (previous._terms, previous._phrases), previous.segments,
+                                      self.segments)
+            previous._older = []  # handed over: one generation at a time takes from them
 
     def offset_of(self, segment: int) -> int:
         """The first global docnum of the `segment`-th segment (the document count past the last)."""
@@ -185,19 +160,7 @@ class IndexView:
         for the documents of the segments both hold, and `build(first segment)` for the rest; else `build(0)`.
         The older caches give up as much as this one takes, so together they stay within one budget."""
         new = self._phrases if phrases else self._terms
-        found, kept = None, 0
-        for ancestor in self._ancestors:
-            found = (ancestor.phrases if phrases else ancestor.terms).pop(key)
-            if found is not None:
-                kept = ancestor.kept
-                break
-        room = new.size - new.weight
-        for ancestor in self._ancestors:  # the newest keep what room there is, the oldest give way first
-            old = ancestor.phrases if phrases else ancestor.terms
-            old.shrink(room)
-            room -= old.weight
-        if self._ancestors and not len(self._ancestors[-1].terms) and not len(self._ancestors[-1].phrases):
-            self._ancestors = [a for a in self._ancestors if len(a.terms) or len(a.phrases)]  # emptied: let go
+        found, kept, self._older = take_over(self._older, int(phrases), key, new.size - new.weight)
         if found is None:
             return build(0)
         # deletions in a kept segment only grow: masking the old bitset by this view's live documents is exact
@@ -482,7 +445,7 @@ class IndexView:
         share, an older one), else None (the caller checks positions)."""
         key = (field, tuple(words))
         found = self._phrases.peek(key)
-        if found is None and any(a.phrases.peek(key) is not None for a in self._ancestors):
+        if found is None and any(o.caches[1].peek(key) is not None for o in self._older):
             found = self.phrase_bits(field, words)
         return found
 

@@ -27,14 +27,12 @@ from whoosh import query as Q
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.whoosh_engine.reader.leafdata import segment_id
+from indexer.whoosh_engine.reader.leafdata import Older, handed_over, segment_id, take_over
 from indexer.whoosh_engine.reader.matching import (
-    KEPT_GENERATIONS,
     LRU,
     IndexView,
     Unsupported,
     bit_array,
-    common_prefix,
     docnum_array,
     find_sorted,
     match_bits,
@@ -216,15 +214,6 @@ def _scores_weight(scores: Scores) -> int:
     return (12 if scores.tfs is None else 20) * len(scores) + 64
 
 
-@dataclass
-class _Ancestor:
-    """An older generation's score tables, and how many documents, from the first, it holds at the same docnums."""
-
-    arrays: LRU
-    segments: list[str | None]
-    kept: int
-
-
 class Scorer:
     """BM25F scores per term for one index generation, computed as Whoosh's BM25F does, and cached.
 
@@ -245,14 +234,10 @@ class Scorer:
         self._norms: dict[str, np.ndarray] = {}
         self._tables: dict[str, list[float]] = {}  # norm per length byte
         self._lengths: dict[str, bytes] = {}
-        # older generations' tables, newest first, each with the documents it holds at the same docnums as this one
-        self._ancestors: list[_Ancestor] = []
+        self._older: list[Older] = []  # older generations' tables, taken over on first use
         if previous is not None:
-            older = [_Ancestor(previous._arrays, previous.view.segments, 0), *previous._ancestors]
-            previous._ancestors = []  # handed over: one generation at a time takes from them
-            for ancestor in older[:KEPT_GENERATIONS]:
-                if kept := view.offset_of(common_prefix(ancestor.segments, view.segments)):
-                    self._ancestors.append(_Ancestor(ancestor.arrays, ancestor.segments, kept))
+            self._older = handed_over(previous._older, (previous._arrays,), previous.view.segments, view.segments)
+            previous._older = []  # handed over: one generation at a time takes from them
         self._maxes: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
@@ -341,19 +326,9 @@ class Scorer:
         extended by the others' postings (None when there is none to take over). Taken out of the old cache; the
         old caches shrink as this one grows. A Dense table keeps its pairs and recomputes its values; a Sparse one
         keeps its frequencies and is scored again (the idf and the average length change with every commit)."""
-        key = (fieldname, text)
-        old, kept = None, 0
-        for ancestor in self._ancestors:
-            old = ancestor.arrays.pop(key)
-            if old is not None:
-                kept = ancestor.kept
-                break
         room = self._arrays.size - self._arrays.weight
-        for ancestor in self._ancestors:  # the newest keep what room there is, the oldest give way first
-            ancestor.arrays.shrink(room)
-            room -= ancestor.arrays.weight
-        if self._ancestors and not len(self._ancestors[-1].arrays):  # emptied: let their tables go
-            self._ancestors = [a for a in self._ancestors if len(a.arrays)]
+        old, segments, self._older = take_over(self._older, 0, (fieldname, text), room)
+        kept = self.view.offset_of(segments)  # documents at the same docnums in both
         if isinstance(old, Sparse) and old.tfs is not None:
             return self._extend_sparse(old, fieldname, text, kept)
         if not isinstance(old, Dense) or len(old.keys) < kept:
