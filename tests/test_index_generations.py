@@ -58,6 +58,15 @@ def _check(data: Path, warm: SearchIndex) -> None:
         fresh.close()
 
 
+def _first_segment_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first segment (6 articles) counts as big, so it stays as it is when the small ones merge, as a big one
+    would; every later commit writes a compound segment."""
+    from indexer.whoosh_engine.writer import build
+
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 6)
+    monkeypatch.setattr(build, "_compound", lambda ix, adding: True)
+
+
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     _commit(tmp_path, upsert=ARTICLES[:6])
@@ -115,11 +124,8 @@ def test_unchanged_segments_are_not_read_again(data: Path) -> None:
 def test_a_commit_extends_the_score_tables_instead_of_rebuilding_them(data: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from indexer.whoosh_engine.reader import ranking
-    from indexer.whoosh_engine.writer import build
 
-    # the first segment (6 articles) counts as big, so it stays when the small ones merge
-    monkeypatch.setattr(build, "SMALL_SEGMENT", 6)
-    monkeypatch.setattr(build, "_compound", lambda ix, adding: True)
+    _first_segment_stays(monkeypatch)
     # tables of up to 3 pairs get 1-byte keys: some outgrow them with the new documents' pairs
     monkeypatch.setattr(ranking, "NARROW_KEYS", 3)
     warm = SearchIndex(data / "index", data / "archive.sqlite3")
@@ -175,10 +181,8 @@ def test_a_commit_scores_the_rare_terms_tables_anew_instead_of_reading_them_agai
     segments, each table is taken over, the new segments' postings appended and every score recomputed, equal
     to a table built afresh for the new generation."""
     from indexer.whoosh_engine.reader import ranking
-    from indexer.whoosh_engine.writer import build
 
-    monkeypatch.setattr(build, "SMALL_SEGMENT", 6)
-    monkeypatch.setattr(build, "_compound", lambda ix, adding: True)
+    _first_segment_stays(monkeypatch)
     monkeypatch.setattr(ranking, "DENSE_FRACTION", 0)
     warm = SearchIndex(data / "index", data / "archive.sqlite3")
     try:
@@ -260,10 +264,8 @@ def test_a_commit_carries_the_term_and_phrase_bitsets_over(data: Path, monkeypat
     """After a commit (a new segment, a deletion in the old one), the bitsets the last view composed are taken
     over for the kept segment and only the new one is read: the same bitsets as a fresh view's."""
     from indexer.whoosh_engine.reader.matching import IndexView
-    from indexer.whoosh_engine.writer import build
 
-    monkeypatch.setattr(build, "SMALL_SEGMENT", 6)  # the first segment stays as it is, as a big one would
-    monkeypatch.setattr(build, "_compound", lambda ix, adding: True)
+    _first_segment_stays(monkeypatch)
     warm = SearchIndex(data / "index", data / "archive.sqlite3")
     try:
         _answers(warm)

@@ -104,12 +104,11 @@ class Dense:
     rebuilding read every posting again.
     """
 
-    __slots__ = ("keys", "values", "table", "tfs", "lengths")
+    __slots__ = ("keys", "values", "tfs", "lengths")
 
     def __init__(self, keys: array, values: list[float], tfs: array, lengths: array) -> None:
         self.keys = keys
-        self.values = values  # a list for one document's score (`[]`), an array for many (`gather`)
-        self.table = np.asarray(values, dtype=np.float64)
+        self.values = np.asarray(values, dtype=np.float64)  # an array: a gather indexes it with the keys in C
         self.tfs = tfs          # term frequency of each value's pair; index 0 is "absent"
         self.lengths = lengths  # length byte of each value's pair
 
@@ -155,14 +154,14 @@ class Dense:
                    array("B", map(int, map(_imag, distinct))))
 
     def __getitem__(self, d: int) -> float:
-        return self.values[self.keys[d]]
+        return float(self.values[self.keys[d]])
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def gather(self, docs: np.ndarray) -> np.ndarray:
         """The scores at the given docnums, as float64s (two numpy gathers)."""
-        return self.table[np.frombuffer(self.keys, dtype=KEY_TYPES[self.keys.typecode])[docs]]
+        return self.values[np.frombuffer(self.keys, dtype=KEY_TYPES[self.keys.typecode])[docs]]
 
 
 NARROW_KEYS = 0xFF  # a Dense table of at most this many distinct pairs (the absent one included) has 1-byte keys
@@ -208,7 +207,7 @@ DENSE_FRACTION = 50  # a term in more than 1/50 of the documents keeps a Dense t
 
 def _scores_weight(scores: Scores) -> int:
     if isinstance(scores, Dense):
-        return scores.keys.itemsize * len(scores.keys) + 49 * len(scores.values) + 160
+        return scores.keys.itemsize * len(scores.keys) + 17 * len(scores.values) + 256  # values, tfs, lengths
     if isinstance(scores, array):
         return 8 * len(scores)
     return (12 if scores.tfs is None else 20) * len(scores) + 64
@@ -370,7 +369,7 @@ class Scorer:
         if found is None:
             values = self.term_array(fieldname, text)
             if isinstance(values, Dense):
-                found = max(values.values)
+                found = float(values.values.max())
             else:
                 found = max(values.scores if isinstance(values, Sparse) else values, default=0.0)
             with self._lock:
@@ -385,7 +384,7 @@ class Scorer:
         def build() -> Scores:
             arrays = [self.term_array(fieldname, w) for w in words]
             docs = docnum_array(self.view.phrase_bits(fieldname, list(words)))
-            return Sparse.of(docs, np.array([coef * sum(a[d] for a in arrays) for d in docs.tolist()]))
+            return Sparse.of(docs, coef * _summed(arrays, docs))
 
         return self._arrays.get(("\"", fieldname, words, coef), build)
 
