@@ -5,6 +5,7 @@ it) and the web app reads article pages from it. It imports nothing else of trac
 """
 
 from archive.db import (
+    OCR_PENDING,
     PAGE_BREAK,
     VIETNAM_TZ,
     Archive,
@@ -22,7 +23,7 @@ from archive.db import (
 from archive.files import FileStore, content_hash
 
 __all__ = [
-    "PAGE_BREAK", "VIETNAM_TZ", "Archive", "ArchiveError", "Article", "FetchInfo", "FileStore", "ImportStats",
-    "attachment_pages", "content_hash", "export_archive", "import_archive", "normalize_attachment",
+    "OCR_PENDING", "PAGE_BREAK", "VIETNAM_TZ", "Archive", "ArchiveError", "Article", "FetchInfo", "FileStore",
+    "ImportStats", "attachment_pages", "content_hash", "export_archive", "import_archive", "normalize_attachment",
     "normalize_published", "now_iso",
 ]

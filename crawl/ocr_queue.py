@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive import PAGE_BREAK, Archive, FileStore, attachment_pages, now_iso
+from archive import OCR_PENDING, PAGE_BREAK, Archive, FileStore, attachment_pages, now_iso
 from attachments import ocr
 
 PAGE_TIMEOUT = 120.0  # per page, rendering included: a clean A4 page takes 1-2 s, a dense 600 dpi one ~20 s
@@ -151,8 +151,7 @@ def pending_work(archive: Archive) -> list[tuple[str, int]]:
     The LIKE finds candidates without parsing every article's attachments; the JSON then says for sure.
     """
     rows = archive.conn.execute(
-        "SELECT id, attachments FROM articles WHERE attachments LIKE '%\"ocr_pending\"%'"
-        " ORDER BY published DESC, id").fetchall()
+        f"SELECT id, attachments FROM articles WHERE {OCR_PENDING} ORDER BY published DESC, id").fetchall()
     work = []
     for article_id, attachments in rows:
         pages = sum(len(entry.get("ocr_pending") or []) for entry in json.loads(attachments))

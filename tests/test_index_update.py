@@ -187,3 +187,29 @@ def test_parallel_workers_index_the_same_as_one_process(paths: Paths, monkeypatc
     paths.store(edited)
     stats = paths.update(workers=2)  # an update through workers: old version deleted, new one added
     assert stats.updated == 1 and ids(paths, "thủy điện") == {edited.id}
+
+
+@pytest.mark.parametrize("small_segment", [build.SMALL_SEGMENT, 1], ids=["compound", "separate-files"])
+def test_columns_read_whole_equal_whooshs_reader(paths: Paths, monkeypatch: pytest.MonkeyPatch,
+                                                 small_segment: int) -> None:
+    """The ids and hashes every update compares, and the facet columns a server loads: read in one piece per
+    segment, the same values as Whoosh's reader, in several segments with a deleted document and empty values."""
+    from indexer.whoosh_engine.columns import all_column_values
+
+    monkeypatch.setattr(build, "SMALL_SEGMENT", small_segment)
+    paths.update()
+    paths.store(Article(id="t100", title="Khai trương", body="Lễ khai trương trung tâm.", site="sct"),
+                replace(ARTICLES[5], body="Cơ quan chức năng xử lý vụ buôn bán tê tê trái phép."))
+    paths.delete(ARTICLES[2].id)
+    paths.update()
+    with store.open_current(paths.index).reader() as reader:
+        assert len(reader.leaf_readers()) == 2 and reader.has_deletions()
+        assert {leaf.segment().compound for leaf, _offset in reader.leaf_readers()} == {small_segment > 1}
+        columns = [name for name in reader.schema.names() if reader.schema[name].column_type]
+        assert {"id", "content_hash", "department", "site"} <= set(columns)
+        for name in columns:
+            theirs = list(reader.column_reader(name))
+            assert all_column_values(reader, name) == theirs, name
+        assert "" in list(reader.column_reader("department"))  # t100 has none
+    with Archive(paths.archive) as archive:
+        assert build._index_hashes(store.open_current(paths.index)) == archive.hashes()

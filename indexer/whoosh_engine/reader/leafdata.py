@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from indexer.whoosh_engine.columns import column_values as whole_column
 from indexer.whoosh_engine.worddf import WordTable
 
 
@@ -222,7 +223,7 @@ def column_values(data: LeafData, leaf: Any, name: str) -> list[Any]:
     def build() -> list[Any]:
         if not leaf.has_column(name):
             return [None] * leaf.doc_count_all()
-        return list(leaf.column_reader(name))
+        return whole_column(leaf, name)
 
     return data.table((segment_id(leaf), "column", name), build)
 

@@ -22,6 +22,7 @@ from indexer.engine.documents import Hashed, changes, with_stored_hashes
 from indexer.errors import IndexFormatError
 from indexer.locking import writer_lock
 from indexer.whoosh_engine import store
+from indexer.whoosh_engine.columns import all_column_values
 from indexer.whoosh_engine.writer.documents import analysed_documents
 from indexer.whoosh_engine.writer.parallel import index_in_parallel
 from indexer.whoosh_engine.writer.segwriter import FastSegmentWriter
@@ -41,8 +42,8 @@ MAX_SMALL_SEGMENTS = 8
 def _index_hashes(ix: Any) -> dict[str, str]:
     """id → content hash of every live document, read from columns (fast at 100 000 documents)."""
     with ix.reader() as reader:
-        ids = list(reader.column_reader("id"))
-        hashes = list(reader.column_reader("content_hash"))
+        ids = all_column_values(reader, "id")
+        hashes = all_column_values(reader, "content_hash")
         if not reader.has_deletions():
             return dict(zip(ids, hashes, strict=True))
         return {ids[n]: hashes[n] for n in reader.all_doc_ids()}
