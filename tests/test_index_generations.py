@@ -102,7 +102,7 @@ def test_a_warm_index_answers_as_a_fresh_one_after_each_kind_of_commit(data: Pat
         assert len(segments) <= MAX_SMALL_SEGMENTS
         data = warm._leafdata  # merged-away segments are forgotten
         assert {key[0] for key in data._tables} <= segments
-        assert {key[0] for cache in (data.postings, data.bits, data.blocks) for key in cache._data} <= segments
+        assert {key[0] for cache in (data.postings, data.phrases, data.blocks) for key in cache._data} <= segments
     finally:
         warm.close()
 

@@ -94,7 +94,7 @@ def test_cache_budget_scales_every_cache_and_bounds_them(tmp_path: Path) -> None
     try:
         expected = answers(index)
         budget = index._budget
-        assert budget.scores < 1 << 20 and index._leafdata.bits.size == budget.leaf_bits
+        assert budget.scores < 1 << 20 and index._leafdata.phrases.size == budget.leaf_phrases
         assert answers(index) == expected  # a tiny budget costs recomputation, never answers
         assert index._view is not None and index._view._terms.weight <= budget.bits
         assert index._scorer is not None and index._scorer._arrays.weight <= budget.scores + (1 << 20)

@@ -56,7 +56,7 @@ class Settings:
     index_workers: int = _setting(0, "Processes that segment text while indexing (0: one per core).")
     per_page: int = _setting(10, "Results per page in the web app.")
     search_cache_mb: int = _setting(
-        0, "Memory each searching process may fill with caches, in MB (0: the defaults, ~412 MB, for 100 000 "
+        0, "Memory each searching process may fill with caches, in MB (0: the defaults, ~396 MB, for 100 000 "
         "articles); Whoosh only.")
     backend: str = _setting("whoosh", "Search back end: 'whoosh' (an index in the data dir) or 'opensearch'.")
     opensearch_url: str = _setting("http://127.0.0.1:9200",

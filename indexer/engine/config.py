@@ -25,7 +25,7 @@ class EngineConfig:
 
     data_dir: Path
     backend: str = "whoosh"
-    search_cache_mb: int = 0  # whoosh: the caches a searching process may grow to (0: the defaults, ~412 MB)
+    search_cache_mb: int = 0  # whoosh: the caches a searching process may grow to (0: the defaults, ~396 MB)
     # opensearch only: where the cluster is (credentials may be in the URL), a CA file for its TLS
     # certificate, the alias searches go through (indexes are named after it), shards and replicas
     opensearch_url: str = "http://127.0.0.1:9200"

@@ -3,7 +3,7 @@
 A Whoosh segment never changes once written (only its deletion set does, and deletions are masked by
 each generation's live bitset), so what was read from it holds for every later generation that keeps it.
 After a small commit only the new segments are read: facet columns, field lengths, lexicons, postings
-and term bitsets of the others come from here. Everything in it is in local docnums.
+and verified phrases of the others come from here. Everything in it is in local docnums.
 """
 
 from __future__ import annotations
@@ -132,31 +132,29 @@ def bits_weight(bits: int) -> int:
     return (bits.bit_length() >> 3) + 64
 
 
-LEAF_BITS_BYTES = 32 << 20       # local term bitsets, all segments together
+LEAF_PHRASES_BYTES = 16 << 20    # local bitsets of verified phrases, all segments together
 LEAF_POSTINGS_BYTES = 32 << 20   # local postings of terms (12 bytes each: int32 docnum, float64 weight)
 LEAF_KEYS_BYTES = 32 << 20       # position keys of decoded blocks (8 bytes a position)
 # composed over a generation's segments (matching.IndexView, ranking.Scorer)
 BITS_CACHE_BYTES = 48 << 20    # term, phrase and date bitsets (12.5 KB each at 100 000 documents)
 SCORE_CACHE_BYTES = 224 << 20  # BM25F scores per term (Dense tables, Sparse arrays): ~5 800 terms at 100 000
 BLOCK_CACHE_BYTES = 32 << 20   # position keys of blocks, for an index whose segments have no id
-POSTINGS_CACHE = 600_000       # postings (docnum, weight) kept between a query's matching and its ranking
 
 
 @dataclass(frozen=True)
 class CacheBudget:
-    """The size bounds of a searcher's caches (bytes, or postings for `postings`): what a worker may grow to.
+    """The size bounds of a searcher's caches, in bytes: what a worker may grow to.
 
-    The defaults add up to ~412 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
+    The defaults add up to ~396 MB (`DEFAULT_MB`), what 100 000 articles use under a varied query load;
     `of_mb` scales them all for the setting `search_cache_mb`, so one number bounds a worker's caches.
     """
 
-    leaf_bits: int = LEAF_BITS_BYTES
+    leaf_phrases: int = LEAF_PHRASES_BYTES
     leaf_postings: int = LEAF_POSTINGS_BYTES
     leaf_keys: int = LEAF_KEYS_BYTES
     bits: int = BITS_CACHE_BYTES
     scores: int = SCORE_CACHE_BYTES
     blocks: int = BLOCK_CACHE_BYTES
-    postings: int = POSTINGS_CACHE
 
     @classmethod
     def of_mb(cls, total_mb: int | None) -> CacheBudget:
@@ -167,7 +165,7 @@ class CacheBudget:
         return cls(**{f.name: max(1, int(getattr(cls, f.name) * ratio)) for f in fields(cls)})
 
 
-DEFAULT_MB = (LEAF_BITS_BYTES + LEAF_POSTINGS_BYTES + LEAF_KEYS_BYTES + BITS_CACHE_BYTES + BITS_CACHE_BYTES // 4
+DEFAULT_MB = (LEAF_PHRASES_BYTES + LEAF_POSTINGS_BYTES + LEAF_KEYS_BYTES + BITS_CACHE_BYTES + BITS_CACHE_BYTES // 4
               + SCORE_CACHE_BYTES + BLOCK_CACHE_BYTES) >> 20
 
 
@@ -195,7 +193,7 @@ class LeafData:
         self._lock = threading.Lock()
         self._tables: dict[tuple[Any, ...], Any] = {}  # whole-segment tables: columns, lengths, lexicons
         self.postings = LRU(self.budget.leaf_postings, postings_weight)  # (segment, field, text) → arrays
-        self.bits = LRU(self.budget.leaf_bits, bits_weight)              # (segment, field, text) → local bitset
+        self.phrases = LRU(self.budget.leaf_phrases, bits_weight)  # (segment, "phrase", field, words) → local bitset
         self.blocks = LRU(self.budget.leaf_keys, keys_weight)  # (segment, field, word, block) → position keys
 
     def table(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
@@ -214,7 +212,7 @@ class LeafData:
         """Forget what was read from segments no longer in the index (merged away or replaced by a rebuild)."""
         with self._lock:
             self._tables = {k: v for k, v in self._tables.items() if k[0] in segment_ids}
-        for cache in (self.postings, self.bits, self.blocks):
+        for cache in (self.postings, self.phrases, self.blocks):
             cache.discard(lambda key: key[0] in segment_ids)
 
 

@@ -109,7 +109,7 @@ class IndexView:
     """What one searcher generation needs for matching and ranking, built lazily and cached.
 
     Docnums are global (as in `searcher.reader()`): a segment's local docnum plus its offset. What is read
-    from a segment (postings, term bitsets, columns, lexicons) is kept in `data`, per segment id, for the
+    from a segment (postings, verified phrases, columns, lexicons) is kept in `data`, per segment id, for the
     next generations; this view only composes it: global = OR of local << offset, masked by live documents.
 
     With `previous`, the view of the generation before (a commit adds segments after the old ones; a merge
@@ -134,7 +134,6 @@ class IndexView:
         self._terms = LRU(budget.bits, bits_weight)
         self._phrases = LRU(budget.bits // 4, bits_weight)
         self._blocks = LRU(BLOCK_INDEXES)
-        self._postings = LRU(budget.postings, lambda dw: len(dw[0]) + 16)  # composed over segments
         self._decoded = LRU(budget.blocks, keys_weight)
         self._frequencies = LRU(FREQUENCIES_KEPT)
         self._lock = threading.Lock()
@@ -240,11 +239,9 @@ class IndexView:
     def term_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, weights) of a term, deleted documents included; a folded term sums its variants' weights.
 
-        Kept briefly (a small cache): a query's matching and its ranking read the same terms.
+        Not kept composed: ranking reads them once for a score table, which is what it keeps (each segment's
+        part stays in `LeafData.postings`).
         """
-        return self._postings.get((field, text), lambda: self._read_postings(field, text))
-
-    def _read_postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         if len(self.leaves) == 1:
             return self.leaf_postings(0, field, text)
         parts = [self.leaf_postings(i, field, text) for i in range(len(self.leaves))]
@@ -263,15 +260,12 @@ class IndexView:
             return 0
         if field in FACETS and not self.is_token_facet(field):
             return self.facet_bits(field).get(text, 0)
+        # A segment's bitset is not kept apart: the composed one is, and is carried over commits, so these
+        # segments are the ones no kept bitset covers (a cache of them was never hit, measured).
         bits = 0
         for i in range(start, len(self.leaves)):
             leaf, offset = self.leaves[i]
-            segment = self.segments[i]
-
-            def build(i: int = i, leaf: Any = leaf) -> int:
-                return set_bits(self.leaf_postings(i, field, text)[0], leaf.doc_count_all())
-
-            local = build() if segment is None else self.data.bits.get((segment, field, text), build)
+            local = set_bits(self.leaf_postings(i, field, text)[0], leaf.doc_count_all())
             if local:
                 bits |= local << offset
         return bits & self.live
@@ -461,7 +455,7 @@ class IndexView:
         for i in range(start, len(self.leaves)):
             leaf, offset = self.leaves[i]
             segment = self.segments[i]
-            local = self.data.bits.peek((segment, *key)) if segment is not None else None
+            local = self.data.phrases.peek((segment, *key)) if segment is not None else None
             if local is None:
                 missing.append(i)
                 unknown |= ((1 << leaf.doc_count_all()) - 1) << offset
@@ -478,7 +472,7 @@ class IndexView:
                 leaf, offset = self.leaves[i]
                 local = found >> offset & ((1 << leaf.doc_count_all()) - 1)
                 if (segment := self.segments[i]) is not None:
-                    self.data.bits.get((segment, *key), lambda local=local: local)
+                    self.data.phrases.get((segment, *key), lambda local=local: local)
                 bits |= local << offset
         return bits & self.live
 
