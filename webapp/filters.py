@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 
 from flask import Flask, g, request, url_for
 
@@ -84,7 +84,42 @@ def search_url(endpoint: str = "views.search", **changes: Any) -> str:
     changes.setdefault("page", None)
     params = search_params(**changes)
     base = _endpoint_url(endpoint)
-    return f"{base}?{urlencode(params)}" if params else base
+    return f"{base}?{_query_string(params)}" if params else base
+
+
+def _query_string(params: dict[str, str]) -> str:
+    """`urlencode(params)`, each key=value pair encoded once per request: a results page's links repeat the
+    current search's pairs with one changed."""
+    pairs = g.setdefault("tracuu_pairs", {})
+    encoded = []
+    for key, value in params.items():
+        pair = pairs.get((key, value))
+        if pair is None:
+            pair = pairs[key, value] = f"{quote_plus(key)}={quote_plus(value)}"
+        encoded.append(pair)
+    return "&".join(encoded)
+
+
+def facet_links(name: str, values: list[Any], active: str | None) -> list[tuple[Any, str, bool]]:
+    """(facet value, link, whether it is the active filter) for each of `values`: what `search_url` gives with
+    the facet set to the value (removed, for the active one), the current search's other pairs encoded once."""
+    params = {k: v for k, v in _current_params().items() if k != "page"}
+    keys = list(params)
+    at = keys.index(name) if name in keys else len(keys)  # the facet keeps its place among the parameters
+    before = _query_string({k: params[k] for k in keys[:at]})
+    after = _query_string({k: params[k] for k in keys[at + 1:]})
+    without = "&".join(part for part in (before, after) if part)
+    base = _endpoint_url("views.search")
+    key = quote_plus(name)
+    links = []
+    for fv in values:
+        on = active == fv.value
+        if on or fv.value in (None, ""):
+            query = without
+        else:
+            query = "&".join(part for part in (before, f"{key}={quote_plus(str(fv.value))}", after) if part)
+        links.append((fv, f"{base}?{query}" if query else base, on))
+    return links
 
 
 def article_url(article_id: str) -> str:
@@ -100,5 +135,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["safe_url"] = safe_url
     app.jinja_env.filters["event_label"] = event_label
     app.jinja_env.globals["search_url"] = search_url
+    app.jinja_env.globals["facet_links"] = facet_links
     app.jinja_env.globals["no_filters"] = NO_FILTERS
     app.jinja_env.globals["article_url"] = article_url
