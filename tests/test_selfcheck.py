@@ -115,6 +115,48 @@ def test_ranking_that_disagrees_with_whooshs_scores_is_refused(fresh_checks: Non
         check_whoosh()
 
 
+def test_a_column_read_whole_that_differs_from_whooshs_is_refused(fresh_checks: None,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.whoosh_engine import columns
+
+    real = columns.column_values
+    monkeypatch.setattr(columns, "column_values", lambda leaf, name: real(leaf, name)[::-1])
+    with pytest.raises(WhooshChangedError, match="in one piece"):
+        check_whoosh()
+
+
+class OpaqueColumn:
+    """A column reader with no private attributes, as a Whoosh that renamed them would give."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader_ = reader
+
+    def __len__(self) -> int:
+        return len(self._reader_)
+
+    def __getitem__(self, docnum: int) -> Any:
+        return self._reader_[docnum]
+
+    def __iter__(self) -> Any:
+        return iter(self._reader_)
+
+
+def test_columns_of_a_reader_without_its_private_attributes_are_read_value_by_value(
+        fresh_checks: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from whoosh.reading import SegmentReader
+
+    real = SegmentReader.column_reader
+
+    def opaque(self: Any, fieldname: str, column: Any = None, reverse: bool = False, translate: bool = True) -> Any:
+        found = real(self, fieldname, column, reverse, translate)
+        return found if translate else OpaqueColumn(found)
+
+    monkeypatch.setattr(SegmentReader, "column_reader", opaque)
+    with caplog.at_level(logging.WARNING, logger="indexer.whoosh_engine.selfcheck"):
+        check_whoosh()  # the same values, value by value: no error
+    assert "columns (columns.column_values)" in caplog.text
+
+
 class PublicOnly:
     """A posting matcher with its private attributes hidden, as a Whoosh that renamed them would give."""
 

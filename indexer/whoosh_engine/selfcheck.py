@@ -283,6 +283,7 @@ def _check_reader(ix: Any) -> list[str]:
     """What reader/ decodes itself equals Whoosh's public matchers; returns the fallbacks in use."""
     from whoosh.util.numeric import length_to_byte
 
+    from indexer.whoosh_engine import columns
     from indexer.whoosh_engine.positionkeys import KEY_SHIFT
     from indexer.whoosh_engine.reader import matching, postings, ranking
     from indexer.whoosh_engine.reader.leafdata import LRU, segment_id
@@ -297,6 +298,14 @@ def _check_reader(ix: Any) -> list[str]:
                 fallbacks.add("deletion sets (matching._deleted_docs)")
             if not hasattr(perdoc, "_cached_reader"):
                 fallbacks.add("field lengths (ranking._length_bytes)")
+            for field in reader.schema.names():
+                if reader.schema[field].column_type and leaf.has_column(field):
+                    if not columns.reads_whole(leaf, field) and field in ("id", "content_hash"):
+                        fallbacks.add("columns (columns.column_values)")
+                    whole, theirs = columns.column_values(leaf, field), list(leaf.column_reader(field))
+                    if whole != theirs:
+                        raise _changed(f"column {field} of segment {n} reads as {whole} in one piece, "
+                                       f"{theirs} through Whoosh's column reader")
             deleted = sorted(matching._deleted_docs(leaf)) if leaf.has_deletions() else []
             if deleted != [d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)]:
                 raise _changed(f"segment {n}'s deleted documents read from its per-document reader are {deleted}")
