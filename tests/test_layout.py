@@ -17,7 +17,7 @@ PACKAGES = ("archive", "attachments", "crawl", "indexer", "alerts", "webapp", "t
 
 # module prefix → the prefixes it may import (besides itself); the most specific prefix applies
 INDEXER_BASE = ("archive", "indexer.errors", "indexer.locking", "indexer.analysis", "indexer.engine")
-WHOOSH_FORMAT = tuple(f"indexer.whoosh_engine.{m}" for m in ("schema", "store", "worddf", "positionkeys"))
+WHOOSH_FORMAT = tuple(f"indexer.whoosh_engine.{m}" for m in ("schema", "store", "worddf", "positionkeys", "columns"))
 ALLOWED: dict[str, tuple[str, ...]] = {
     "archive": (),
     "attachments": (),
