@@ -13,13 +13,23 @@ from typing import Any
 
 from whoosh.columns import VarBytesColumn
 
+_READER_PARTS = ("_lengths", "_offsets", "_dbfile", "_basepos")  # of Whoosh's VarBytesColumn.Reader
+
+
+def _parts(raw: Any) -> tuple[Any, ...] | None:
+    """(lengths, offsets, file, base position) of a column reader (translate=False), when it is Whoosh's
+    variable-bytes reader with the attributes this module reads; else None."""
+    if type(raw) is not VarBytesColumn.Reader:
+        return None
+    parts = tuple(getattr(raw, a, None) for a in _READER_PARTS)
+    return parts if all(p is not None for p in parts) else None
+
 
 def column_values(leaf: Any, name: str) -> list[Any]:
     """Every document's value of column `name` in one segment reader (`leaf`), by local docnum, deleted
     documents included: what `list(leaf.column_reader(name))` gives."""
-    raw = leaf.column_reader(name, translate=False)
-    parts = [getattr(raw, a, None) for a in ("_lengths", "_offsets", "_dbfile", "_basepos")]
-    if type(raw) is not VarBytesColumn.Reader or any(p is None for p in parts):
+    parts = _parts(leaf.column_reader(name, translate=False))
+    if parts is None:
         return list(leaf.column_reader(name))
     lengths, offsets, dbfile, base = parts
     data = bytes(dbfile.get(base, sum(lengths))) if len(lengths) else b""
@@ -29,9 +39,7 @@ def column_values(leaf: Any, name: str) -> list[Any]:
 
 def reads_whole(leaf: Any, name: str) -> bool:
     """Whether `column_values` reads this column in one piece (False: value by value, through Whoosh)."""
-    raw = leaf.column_reader(name, translate=False)
-    return type(raw) is VarBytesColumn.Reader and all(
-        hasattr(raw, a) for a in ("_lengths", "_offsets", "_dbfile", "_basepos"))
+    return _parts(leaf.column_reader(name, translate=False)) is not None
 
 
 def all_column_values(reader: Any, name: str) -> list[Any]:

@@ -281,6 +281,7 @@ def _compare_word_tables(ix: Any, docs: list[dict[str, object]]) -> None:
 
 def _check_reader(ix: Any) -> list[str]:
     """What reader/ decodes itself equals Whoosh's public matchers; returns the fallbacks in use."""
+    from whoosh.columns import VarBytesColumn
     from whoosh.util.numeric import length_to_byte
 
     from indexer.whoosh_engine import columns
@@ -299,8 +300,9 @@ def _check_reader(ix: Any) -> list[str]:
             if not hasattr(perdoc, "_cached_reader"):
                 fallbacks.add("field lengths (ranking._length_bytes)")
             for field in reader.schema.names():
-                if reader.schema[field].column_type and leaf.has_column(field):
-                    if not columns.reads_whole(leaf, field) and field in ("id", "content_hash"):
+                kind = reader.schema[field].column_type
+                if kind and leaf.has_column(field):
+                    if isinstance(kind, VarBytesColumn) and not columns.reads_whole(leaf, field):
                         fallbacks.add("columns (columns.column_values)")
                     whole, theirs = columns.column_values(leaf, field), list(leaf.column_reader(field))
                     if whole != theirs:
