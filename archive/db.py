@@ -387,6 +387,11 @@ class Archive:
     def count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
+    def data_version(self) -> int:
+        """A number that differs from this connection's last answer when another connection has committed to
+        the archive since (SQLite's `PRAGMA data_version`): a change noticed without reading a row."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
 
 def import_archive(archive: Archive, lines: TextIO | Iterable[str]) -> ImportStats:
     """Load JSON Lines into the archive; a bad line is recorded with its number and skipped."""

@@ -20,11 +20,13 @@ What it does (figures printed, exit 0 whatever they are: a benchmark, not a test
    connection errors, timeouts), and the proportional set size (PSS, /proc/PID/smaps_rollup) of the server's
    whole process tree (master + workers) after the run. Then queries are topped up to --memory-queries
    (1 000) distinct ones and the PSS taken again, per process, to show what a worker grows to.
-5. All along, a writer adds --batch new articles to the archive (`tracuu import -`) and runs `tracuu index`
-   on the same data dir every --index-every seconds (30), as a cron job would. After each server's runs every
-   article added since the first server started is looked up through it by a word only it contains: found /
-   added. Also printed: p50/p95 per request kind, the requests sent within 10 s after an index job ended
-   against the others, and each run's slowest requests (how long after a commit they came).
+5. All along, a writer adds --batch new articles to the archive (`tracuu import -`) every --index-every seconds
+   (30), indexed by a `tracuu index --watch` that stays up (looking every second), as the README has it for
+   updates this frequent; with --writer cron, `tracuu index` runs after each import instead. After each
+   server's runs every article added since the first server started is looked up through it by a word only it
+   contains: found / added. Also printed: p50/p95 per request kind, the requests sent while a job ran (import
+   to indexed) and within 10 s after one ended against the others, and each run's slowest requests (how long
+   after a commit they came).
 6. Goals (stated for 100 000 articles on a 2-core machine): 2 workers ≥ 1.7× the throughput of 1; p95 with 8
    clients (2 workers) ≤ 250 ms; master + workers ≤ 1.5 GB after ≥ 1 000 queries; 0 errors; every new
    article found. MET / NOT MET for each; the load average is printed with every run, as other jobs on the
@@ -35,7 +37,7 @@ What it does (figures printed, exit 0 whatever they are: a benchmark, not a test
 writer indexes every --index-every seconds: errors, latency, memory at the end and new articles found.
 
 Usage: python bench/load.py [--n 100000] [--seconds 30] [--workers 1 2] [--clients 8 32] [--index-every 30]
-                            [--warmup 5] [--memory-queries 1000] [--long]
+                            [--warmup 5] [--memory-queries 1000] [--writer watch|cron] [--long]
 Quick check: python bench/load.py --seconds 10
 """
 
@@ -46,9 +48,11 @@ import http.client
 import json
 import multiprocessing
 import os
+import queue
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import string
@@ -473,16 +477,20 @@ def get(port: int, path: str) -> tuple[int, bytes]:
 # -- the writer --------------------------------------------------------------------------------------
 @dataclass
 class Writer:
-    """Every `every` seconds: `batch` new articles into the archive (`tracuu import -`), then `tracuu index`."""
+    """Every `every` seconds: `batch` new articles into the archive (`tracuu import -`), then `tracuu index` (a
+    cron job's way), or with `watch` a resident `tracuu index --watch` indexes them (a job: import to indexed)."""
 
     data: Path
     every: float
     batch: int
+    watch: bool = False
     added: list[tuple[str, str]] = field(default_factory=list)  # (article id, the word only it contains)
     # (time.time() it started, seconds, exit code, last stderr line)
     jobs: list[tuple[float, float, int, str]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _watcher: subprocess.Popen[str] | None = None
+    _indexed: queue.Queue[str] = field(default_factory=queue.Queue)  # the watcher's "Index: ..." lines
 
     def __post_init__(self) -> None:
         self.sentences = real_sentences()
@@ -490,6 +498,8 @@ class Writer:
 
     def start(self) -> None:
         self._stop.clear()
+        if self.watch:
+            self._start_watcher()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -498,6 +508,28 @@ class Writer:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+        if self._watcher is not None:
+            self._watcher.send_signal(signal.SIGTERM)  # stops after the run under way
+            code = self._watcher.wait(timeout=300)
+            if code:
+                self.jobs.append((time.time(), 0.0, code, f"tracuu index --watch exited with {code}"))
+            self._watcher = None
+
+    def _start_watcher(self) -> None:
+        """`tracuu index --watch`, looking every second, once its first run (nothing new) is done."""
+        log = (self.data.parent / f"{self.data.name}-watch.log").open("a", encoding="utf-8")
+        self._watcher = subprocess.Popen([*TRACUU, "-q", "--data-dir", str(self.data), "index", "--watch",
+                                          "--every", "1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=log,
+                                         text=True, encoding="utf-8")
+        log.close()
+        self._indexed = queue.Queue()
+
+        def read(stream: Any, lines: queue.Queue[str]) -> None:
+            for line in stream:
+                if line.startswith("Index:"):
+                    lines.put(line.strip())
+        threading.Thread(target=read, args=(self._watcher.stdout, self._indexed), daemon=True).start()
+        self._indexed.get(timeout=600)
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
@@ -518,13 +550,28 @@ class Writer:
         started, at = time.perf_counter(), time.time()
         imported = subprocess.run([*TRACUU, "-q", "--data-dir", str(self.data), "import", "-"], cwd=ROOT,
                                   input="\n".join(lines) + "\n", capture_output=True, text=True)
-        indexed = subprocess.run([*TRACUU, "-q", "--data-dir", str(self.data), "index"], cwd=ROOT,
-                                 capture_output=True, text=True)
-        failed = imported if imported.returncode else indexed
-        last = (failed.stderr.strip().splitlines() or [""])[-1] if failed.returncode else ""
-        self.jobs.append((at, time.perf_counter() - started, failed.returncode, last))
+        if imported.returncode:
+            code, last = imported.returncode, (imported.stderr.strip().splitlines() or [""])[-1]
+        elif self._watcher is not None:
+            code, last = self._wait_indexed()
+        else:
+            indexed = subprocess.run([*TRACUU, "-q", "--data-dir", str(self.data), "index"], cwd=ROOT,
+                                     capture_output=True, text=True)
+            code = indexed.returncode
+            last = (indexed.stderr.strip().splitlines() or [""])[-1] if code else ""
+        self.jobs.append((at, time.perf_counter() - started, code, last))
         if not imported.returncode:
             self.added.extend(new)
+
+    def _wait_indexed(self) -> tuple[int, str]:
+        """(0, "") once the watcher has indexed the import, else (1, why)."""
+        assert self._watcher is not None
+        try:
+            self._indexed.get(timeout=300)
+        except queue.Empty:
+            code = self._watcher.poll()
+            return 1, f"tracuu index --watch {'exited with ' + str(code) if code is not None else 'took > 300 s'}"
+        return 0, ""
 
 
 def found_through(port: int, added: list[tuple[str, str]]) -> int:
@@ -676,21 +723,29 @@ def print_timeline(reports: list[ServerReport], pace: Pace, bucket: float = 60.0
 
 
 def print_commits(reports: list[ServerReport], writer: Writer, window: float = 10.0) -> None:
-    """Latency of the requests sent in the `window` seconds after an index job ended (the workers then read
-    the new segments and renew their caches) against the others."""
-    ends = [at + seconds for at, seconds, _rc, _last in writer.jobs]
-    print(f"\nrequests sent within {window:.0f} s after an index job ended, against the others: n, p50 / p95 ms")
+    """Latency of the requests sent while an index job ran (it takes a core), in the `window` seconds after one
+    ended (the workers then read the new segments and renew their caches), and the others."""
+    jobs = [(at, at + seconds) for at, seconds, _rc, _last in writer.jobs]
+
+    def when(at: float) -> int:
+        if any(start <= at < end for start, end in jobs):
+            return 0
+        return 1 if any(0 <= at - end < window for _start, end in jobs) else 2
+    print(f"\nrequests sent while an index job ran, within {window:.0f} s after one ended, and the others: "
+          "n, p50 / p95 ms")
     for r in (r for rep in reports for r in rep.runs):
-        near = [s[1] for s in r.samples if s[2] == 200 and any(0 <= s[3] - end < window for end in ends)]
-        rest = [s[1] for s in r.samples if s[2] == 200 and not any(0 <= s[3] - end < window for end in ends)]
+        groups: list[list[float]] = [[], [], []]
+        for s in r.samples:
+            if s[2] == 200:
+                groups[when(s[3])].append(s[1])
 
         def cell(ms: list[float]) -> str:
             return f"{len(ms):5d}, {percentile(ms, 50):6.0f} / {percentile(ms, 95):6.0f}" if ms else f"{0:5d}"
-        print(f"  {r.label:<14} after a commit {cell(near):<24} others {cell(rest)}")
+        print(f"  {r.label:<14} during {cell(groups[0]):<22} after {cell(groups[1]):<22} others {cell(groups[2])}")
     print("the slowest requests of each run (seconds since the last index job ended, when one had)")
     for r in (r for rep in reports for r in rep.runs):
         for kind, ms, status, at, path, _worker in sorted(r.samples, key=lambda s: -s[1])[:3]:
-            since = [at - end for end in ends if at >= end]
+            since = [at - end for _start, end in jobs if at >= end]
             after = f"{min(since):5.1f} s" if since else "      -"
             print(f"  {r.label:<14} {ms:6.0f} ms {status:3d} {after}  {kind:<20} {unquote_plus(path)[:70]}")
 
@@ -752,7 +807,9 @@ def print_goals(reports: list[ServerReport], writer: Writer, articles: int, args
     if jobs:
         times = [j[1] for j in jobs]
         failed = [(j[2], j[3]) for j in jobs if j[2]]
-        print(f"  writer: {len(jobs)} import + index jobs of {args.batch} articles, every {args.index_every:.0f} s; "
+        how = "indexed by a resident `tracuu index --watch`" if writer.watch else "each then `tracuu index`"
+        print(f"  writer: {len(jobs)} imports of {args.batch} articles every {args.index_every:.0f} s, {how}; job "
+              f"(import to indexed) "
               f"median {statistics.median(times):.1f} s, max {max(times):.1f} s; {len(failed)} failed"
               + (f" (e.g. exit {failed[0][0]}: {failed[0][1]})" if failed else ""))
 
@@ -767,6 +824,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--index-every", type=float, default=30.0, help="seconds between two index jobs")
     parser.add_argument("--batch", type=int, default=5, help="new articles per index job")
+    parser.add_argument("--writer", choices=("watch", "cron"), default="watch",
+                        help="index the new articles with a resident `tracuu index --watch` (the README's way for "
+                             "updates this frequent), or run `tracuu index` after each import as cron would")
     parser.add_argument("--memory-queries", type=int, default=1000,
                         help="requests each server has answered at least before its last memory figure")
     parser.add_argument("--long", action="store_true", help="one 10-minute run at 2 workers, 8 clients")
@@ -800,7 +860,7 @@ def main() -> int:
     print(f"  reference work: {pace.idle:.1f} ms of CPU on an idle machine (median of 5; see ref ms below)", flush=True)
     pace.start()
     reports = []
-    writer = Writer(data, args.index_every, args.batch)
+    writer = Writer(data, args.index_every, args.batch, watch=args.writer == "watch")
     try:
         for workers in args.workers:
             writer.start()  # each server is asked at its end for every article added since the first started

@@ -160,14 +160,57 @@ def _run_index(ctx: Context, rebuild: bool) -> Any:
 
 @cli.command("index")
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the old one and swap it in.")
+@click.option("--watch", is_flag=True,
+              help="Keep running: index again each time the archive changes (a crawl or an import committed). "
+                   "Stop with Ctrl-C or SIGTERM.")
+@click.option("--every", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+              help="Seconds between two looks at the archive with --watch.")
 @pass_ctx
-def index_cmd(ctx: Context, rebuild: bool) -> None:
+def index_cmd(ctx: Context, rebuild: bool, watch: bool, every: float) -> None:
     """Bring the search index up to date with the archive (only what changed).
 
-    Example: tracuu index
+    Example: tracuu index; or, kept running beside the server: tracuu index --watch
     """
+    if watch:
+        _watch_index(ctx, rebuild, every)
+        return
     _run_index(ctx, rebuild)
     _alerts_after_index(ctx)
+
+
+def _watch_index(ctx: Context, rebuild: bool, every: float) -> None:
+    """`index --watch`: the index job and its alerts each time the archive changes. A run that fails with a
+    user-facing error (another job holds the index, a cluster is down) is said and tried again at the next
+    look; SIGTERM stops it after the run under way, Ctrl-C at once (an interrupted run leaves the index as
+    it was)."""
+    import signal
+    import threading
+
+    from archive.watch import watch
+
+    stop = threading.Event()
+    asked = [rebuild]
+
+    def run() -> bool:
+        try:
+            _run_index(ctx, asked[0])
+        except _library_errors() as exc:
+            click.echo(f"Index not updated: {exc} Trying again in {every:g} s.", err=True)
+            return False
+        asked[0] = False
+        _alerts_after_index(ctx)
+        return True
+
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    runs = 0
+    try:
+        runs = watch(ctx.settings.archive_path, every, stop, run)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(f"Stopped watching the archive after {runs} index runs.", err=True)
 
 
 # -- ocr -------------------------------------------------------------------------------------------
