@@ -224,3 +224,42 @@ def test_people_counted_over_their_pairs_equal_the_bitset_counts(app: Flask, q: 
     assert any(by_and.values())
     # the same counts, in the order (and with the labels) every back end lists them in
     assert counted == [(fv.value, fv.count) for fv in ordered_facets({"person": by_and})["person"]]
+
+
+def test_people_facet_follows_commits_that_add_people_and_delete_the_last_article_naming_one(data_dir: Path) -> None:
+    """The pairs are composed from each segment's, and a generation takes the kept segments' from the last: the
+    counts after two more commits (a new segment naming someone new, a replaced article that alone named Nguyễn
+    Thị Mai) are each person's live documents, as the term bitsets count them."""
+    from dataclasses import replace
+
+    from archive import Archive
+    from indexer.engine.response import facet_label, ordered_facets
+    from indexer.whoosh_engine.writer.build import update_index
+    from tests.conftest import index_articles
+
+    first = agency_articles()
+    index = index_articles(data_dir, first)
+    try:
+        before = index._generation()[1]
+        assert ("Nguyễn Thị Mai", 1) in before.token_facet_counts("person", before.live)
+        mai = next(a for a in first if a.id == "hn2018")
+        newcomer = replace(first[-1], id="kc2", url="https://sct.example.gov.vn/tin/kc2.html",
+                           body="Ông Trần Văn Bình, Giám đốc Trung tâm Khuyến công, khai giảng lớp tập huấn.")
+        with Archive(data_dir / "archive.sqlite3") as archive:
+            archive.upsert(newcomer)
+            update_index(archive, data_dir / "index", data_dir / "segments.sqlite3", workers=1)
+            archive.upsert(replace(mai, body="Chiều 16/5, Sở tổ chức hội nghị tổng kết phong trào thi đua."))
+            update_index(archive, data_dir / "index", data_dir / "segments.sqlite3", workers=1)
+        searcher, view, _scorer = index._generation()
+        assert len(view.leaves) == 3 and view.n > view.live.bit_count()  # three segments, a deletion
+        terms = [t.decode("utf-8") for t in searcher.reader().lexicon("person")]
+        for bits in (view.live, view.term_bits("body_f", "chuc")):
+            by_term = {t: (bits & view.term_bits("person", t)).bit_count() for t in terms}
+            assert view.token_facet_counts("person", bits) == [
+                (fv.value, fv.count) for fv in ordered_facets({"person": by_term})["person"]]
+        counted = dict(view.token_facet_counts("person", view.live))
+        assert counted["Trần Văn Bình"] == 1 and counted["Hà Lê Thanh Chung"] == 2
+        # still a term of the first segment, whose only document naming her is deleted
+        assert "Nguyễn Thị Mai" not in counted and "Nguyễn Thị Mai" in map(facet_label("person"), terms)
+    finally:
+        index.close()

@@ -174,7 +174,7 @@ def build_schema() -> Schema:
         # the days events take place on, as year, month and day tokens: the event_from/event_to filter
         event=TokenField(analyzer=tokens, phrase=False),
         # the people named, one token each ("Hà_Lê_Thanh_Chung"): the "Người" facet and filter, counted
-        # from the field's terms (matching.facet_bits), as an article names several
+        # from its (document, term) pairs (matching.facet_pairs), as an article names several
         person=TokenField(analyzer=tokens, phrase=False),
         # document numbers and dates kept whole ("15/2003/qh11")
         codes=TokenField(analyzer=tokens, phrase=False),

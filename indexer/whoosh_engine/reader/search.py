@@ -126,9 +126,10 @@ class SearchIndex:
         """
         _searcher, view, scorer = self._generation()
         for name in FACETS:
-            view.facet_bits(name)
             if view.is_token_facet(name):
-                view.facet_labels(name)
+                view.facet_labels(name)  # and the pairs they label
+            else:
+                view.facet_bits(name)
         view.pubdates()
         view.newest_order()
         for field in ("title_f", "body_f", "att_f"):
