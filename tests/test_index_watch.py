@@ -126,6 +126,23 @@ def test_index_watch_indexes_each_import_retries_a_locked_index_and_stops_on_sig
         process.wait()  # the readers then reach the end of the pipes and close them
 
 
+def test_index_watch_stops_at_once_on_ctrl_c(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    import_articles(data, article(1))
+    process = subprocess.Popen([sys.executable, "-m", "tracuu.cli", "-q", "--data-dir", str(data), "index",
+                                "--watch"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               encoding="utf-8")
+    try:
+        out, err = lines_of(process.stdout), lines_of(process.stderr)  # type: ignore[arg-type]
+        assert next_line(out, "Index:").startswith("Index: 1 added")
+        process.send_signal(signal.SIGINT)  # during the 5-s wait before the next look
+        assert process.wait(timeout=30) == 130
+        assert next_line(err, "Interrupted") == "Interrupted."
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_index_watch_rejects_a_look_interval_below_a_tenth_of_a_second(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "index", "--watch", "--every", "0"])
     assert result.exit_code == 2 and "--every" in result.stderr

@@ -207,7 +207,7 @@ def _watch_index(ctx: Context, rebuild: bool, every: float) -> None:
         runs = watch(ctx.settings.archive_path, every, stop, run)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
-        return
+        raise SystemExit(130) from None  # the shell's code for Ctrl-C
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(f"Stopped watching the archive after {runs} index runs.", err=True)
