@@ -319,8 +319,9 @@ class IndexView:
 
         The values are the TERM_FACET_VALUES terms found in the most documents (deleted ones included: they only
         choose) that a live document holds, most first. Composed from each segment's pairs (`_leaf_token_pairs`,
-        read once while the segment lives), so a commit reads only its new segments: at 100 000 articles a new
-        generation's pairs took ~100 ms when each of ~1 000 people's term bitsets was composed and unpacked."""
+        read once while the segment lives), so a commit reads only its new segments: at 100 000 articles the
+        first search after a commit took 268 ms of CPU when ~1 000 people's term bitsets were composed and
+        unpacked for them, 118 ms since."""
         with self._lock:
             pairs = self._facet_pairs.get(name)
         if pairs is None:
