@@ -189,15 +189,15 @@ def _watch_index(ctx: Context, rebuild: bool, every: float) -> None:
     from archive.watch import watch
 
     stop = threading.Event()
-    asked = [rebuild]
 
     def run() -> bool:
+        nonlocal rebuild  # asked for the first run only
         try:
-            _run_index(ctx, asked[0])
+            _run_index(ctx, rebuild)
         except _library_errors() as exc:
             click.echo(f"Index not updated: {exc} Trying again in {every:g} s.", err=True)
             return False
-        asked[0] = False
+        rebuild = False
         _alerts_after_index(ctx)
         return True
 
