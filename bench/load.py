@@ -31,7 +31,8 @@ What it does (figures printed, exit 0 whatever they are: a benchmark, not a test
    clients (2 workers) ≤ 250 ms; master + workers ≤ 1.5 GB after ≥ 1 000 queries; 0 errors; every new
    article found. MET / NOT MET for each; the load average is printed with every run, as other jobs on the
    machine skew the figures, and so is the pace of its cores: the CPU time of a fixed piece of work timed every
-   5 s (`Pace`), so runs at different paces are not taken for a change of the code.
+   5 s (`Pace`), so runs at different paces are not taken for a change of the code (the 2/1 ratio is also
+   given at one pace, throughput times that time, as a guide).
 
 --long: one run of 10 minutes (--seconds, default 600 with --long) at 2 workers and 8 clients while the
 writer indexes every --index-every seconds: errors, latency, memory at the end and new articles found.
