@@ -290,14 +290,15 @@ class IndexView:
         return [v for leaf, _offset in self.leaves for v in column_values(self.data, leaf, name)]
 
     def facet_bits(self, name: str) -> dict[str, int]:
-        """value → bitset of live documents with it, from each segment's facet column (built once per segment)."""
+        """value → bitset of live documents with it, from each segment's facet column (built once per segment).
+        A token facet (the people) has no column: it is counted through `facet_pairs`."""
+        if self.is_token_facet(name):
+            raise ValueError(f"{name} is a token facet: count it with facet_pairs, not facet_bits")
         with self._lock:
             table = self._facet_bits.get(name)
         if table is None:
             if name not in self.schema:  # an index made before the facet was: nothing to count
                 table = {}
-            elif self.is_token_facet(name):  # counted through facet_pairs; these bitsets only for a caller's AND
-                table = {text: self.term_bits(name, text) for text in self.facet_pairs(name)[0]}
             else:
                 table = {}
                 for leaf, offset in self.leaves:
