@@ -275,6 +275,7 @@ class RunResult:
     peak: int = 0  # highest PSS of master + workers during the run (sampled every 2 s)
     restarts: int = 0  # workers gunicorn replaced during the run (--max-requests)
     pace: float = float("nan")  # median ms of the reference work during the run (Pace)
+    faults: int = 0  # page faults the server's processes took during the run (minor: a page mapped or copied)
 
     @property
     def ok_ms(self) -> list[float]:
@@ -454,6 +455,18 @@ class Server:
                 continue
         return total / os.sysconf("SC_CLK_TCK")
 
+    def faults(self) -> int:
+        """Page faults of the tree's live processes and of the children they reaped: a worker's pages shared with
+        the master are copied at their first write, and the heap's trimmed pages come back one fault each."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += sum(int(f) for f in fields[7:11])  # minflt, cminflt, majflt, cmajflt
+            except (OSError, IndexError, ValueError):
+                continue
+        return total
+
     def close(self) -> None:
         self.memory.stop()
         if self.proc.poll() is None:
@@ -606,6 +619,7 @@ class ServerReport:
     runs: list[RunResult]
     memory: list[tuple[str, int, dict[int, int]]]  # (after what, requests served, PSS per process)
     root: int
+    born: float = 0.0  # time.time() the server answered its first search
     peak: int = 0  # highest PSS of master + workers over the server's life
     restarts: int = 0
     memory_samples: Sampler | None = None  # the server's PSS per process, every 2 s
@@ -613,82 +627,167 @@ class ServerReport:
     added: int = 0
 
 
-def serve_and_measure(data: Path, workers: int, client_counts: list[int], args: argparse.Namespace,
-                      pool: QueryPool, clients: Clients, writer: Writer, pace: Pace, label: str = "") -> ServerReport:
+def start_server(data: Path, workers: int) -> tuple[Server, ServerReport]:
+    """A server, ready (its first search answered), and its empty report."""
     server = Server(data, workers)
     try:
         ready = server.wait_ready()
-        shown = " ".join(Path(c).name if c.startswith("/") and " " not in c else c for c in server.command)
-        kind = re.search(r"Using worker: (\w+)", Path(server.log.name).read_text(errors="replace"))
-        print(f"\n{workers} worker(s): {shown}; {kind.group(1) if kind else '?'} workers; first search answered after "
-              f"{ready:.1f} s", flush=True)
-        report = ServerReport(workers, [], [], server.proc.pid)
-        server.memory.start()
-        born = time.time()
+    except BaseException:
+        server.close()
+        raise
+    shown = " ".join(Path(c).name if c.startswith("/") and " " not in c else c for c in server.command)
+    kind = re.search(r"Using worker: (\w+)", Path(server.log.name).read_text(errors="replace"))
+    print(f"\n{workers} worker(s): {shown}; {kind.group(1) if kind else '?'} workers; first search answered after "
+          f"{ready:.1f} s", flush=True)
+    server.memory.start()
+    return server, ServerReport(workers, [], [], server.proc.pid, born=time.time())
+
+
+def warm_up(server: Server, report: ServerReport, count: int, args: argparse.Namespace, pool: QueryPool,
+            clients: Clients) -> None:
+    if args.warmup:
+        warm, _wall, _cpu = clients.run(server.port, pool.take(int(MAX_RATE * args.warmup) + count), count,
+                                        args.warmup)
+        server.served += len(warm)
+        report.memory.append((f"warm-up before {count} clients", server.served, server.pss()))
+
+
+def measure(server: Server, report: ServerReport, count: int, seconds: float, pool: QueryPool, clients: Clients,
+            pace: Pace, label: str) -> RunResult:
+    """`count` clients for `seconds`: one run, added to the report and printed."""
+    cpu, faults, started = server.cpu(), server.faults(), time.time()
+    samples, wall, client_cpu = clients.run(server.port, pool.take(int(MAX_RATE * seconds) + count), count, seconds)
+    server.served += len(samples)
+    run = RunResult(label, server.workers, count, wall, samples, client_cpu, server.cpu() - cpu, server.pss(),
+                    os.getloadavg()[0], server.served, started, faults=server.faults() - faults)
+    peak, pids = server.memory_between(started, time.time())
+    run.peak = max(peak, sum(run.pss.values()))
+    run.restarts = len(pids | set(run.pss) - {server.proc.pid}) - server.workers
+    run.pace = pace.median(started, time.time())
+    report.runs.append(run)
+    report.memory.append((f"run {label}", server.served, run.pss))
+    print(f"  {run.label}: {len(samples)} requests, {run.throughput:.1f}/s, p95 {run.p(95):.0f} ms, "
+          f"{run.errors} errors; PSS {pss_line(run.pss, server.proc.pid)}; load {run.load:.1f}; reference work "
+          f"{run.pace:.1f} ms", flush=True)
+    return run
+
+
+def top_up(server: Server, report: ServerReport, args: argparse.Namespace, pool: QueryPool, clients: Clients) -> None:
+    """Queries until the server has answered --memory-queries, then its memory; its log's counts."""
+    if server.served < args.memory_queries:
+        more = args.memory_queries - server.served
+        samples, _wall, _cpu = clients.run(server.port, pool.take(more), 8, 3600, limit=more)
+        server.served += len(samples)
+        errors = sum(1 for s in samples if s[2] != 200)
+        report.memory.append((f"top-up ({errors} errors)", server.served, server.pss()))
+    log = Path(server.log.name).read_text(errors="replace")
+    print(f"  {server.workers} worker(s), server log: {log.count('Booting worker')} workers booted, "
+          f"{log.count('WORKER TIMEOUT')} worker timeouts, {log.count('[ERROR]')} error lines, "
+          f"{log.count('Autorestarting')} max-requests restarts ({server.log.name})", flush=True)
+    peak, pids = server.memory_between(report.born, time.time())
+    report.memory_samples = server.memory
+    report.peak = max([peak] + [sum(p.values()) for _what, _served, p in report.memory])
+    report.restarts = len(pids | {pid for _w, _s, p in report.memory for pid in p} - {server.proc.pid}) - server.workers
+
+
+def check_found(server: Server, report: ServerReport, writer: Writer) -> None:
+    """After the writer stopped (every import indexed): the articles it added, looked up through the server."""
+    report.added = len(writer.added)
+    report.found = found_through(server.port, writer.added)
+    print(f"  new articles found through {server.workers} worker(s): {report.found} / {report.added}", flush=True)
+
+
+def serve_and_measure(data: Path, workers: int, client_counts: list[int], args: argparse.Namespace,
+                      pool: QueryPool, clients: Clients, writer: Writer, pace: Pace, label: str = "") -> ServerReport:
+    """One server at a time: for each client count a warm-up, then a run of --seconds."""
+    server, report = start_server(data, workers)
+    try:
         for count in client_counts:
-            if args.warmup:
-                warm, wall, _cpu = clients.run(server.port, pool.take(int(MAX_RATE * args.warmup) + count), count,
-                                               args.warmup)
-                server.served += len(warm)
-                report.memory.append((f"warm-up before {count} clients", server.served, server.pss()))
-            cpu, started = server.cpu(), time.time()
-            samples, wall, client_cpu = clients.run(server.port, pool.take(int(MAX_RATE * args.seconds) + count),
-                                                    count, args.seconds)
-            server.served += len(samples)
-            run = RunResult(label or f"{workers}w/{count}c", workers, count, wall, samples, client_cpu,
-                            server.cpu() - cpu, server.pss(), os.getloadavg()[0], server.served, started)
-            peak, pids = server.memory_between(started, time.time())
-            run.peak = max(peak, sum(run.pss.values()))
-            run.restarts = len(pids | set(run.pss) - {server.proc.pid}) - workers
-            run.pace = pace.median(started, time.time())
-            report.runs.append(run)
-            report.memory.append((f"run with {count} clients", server.served, run.pss))
-            print(f"  {run.label}: {len(samples)} requests, {run.throughput:.1f}/s, p95 {run.p(95):.0f} ms, "
-                  f"{run.errors} errors; PSS {pss_line(run.pss, server.proc.pid)}; load {run.load:.1f}; reference work "
-                  f"{run.pace:.1f} ms", flush=True)
-        if server.served < args.memory_queries:
-            more = args.memory_queries - server.served
-            samples, _wall, _cpu = clients.run(server.port, pool.take(more), 8, 3600, limit=more)
-            server.served += len(samples)
-            errors = sum(1 for s in samples if s[2] != 200)
-            report.memory.append((f"top-up ({errors} errors)", server.served, server.pss()))
-        log = Path(server.log.name).read_text(errors="replace")
-        print(f"  server log: {log.count('Booting worker')} workers booted, {log.count('WORKER TIMEOUT')} worker "
-              f"timeouts, {log.count('[ERROR]')} error lines, {log.count('Autorestarting')} max-requests restarts "
-              f"({server.log.name})", flush=True)
-        peak, pids = server.memory_between(born, time.time())
-        report.memory_samples = server.memory
-        report.peak = max([peak] + [sum(p.values()) for _what, _served, p in report.memory])
-        report.restarts = len(pids | {pid for _w, _s, p in report.memory for pid in p} - {server.proc.pid}) - workers
+            warm_up(server, report, count, args, pool, clients)
+            measure(server, report, count, args.seconds, pool, clients, pace, label or f"{workers}w/{count}c")
+        top_up(server, report, args, pool, clients)
         writer.stop()
-        report.added = len(writer.added)
-        report.found = found_through(server.port, writer.added)
-        print(f"  new articles found through this server: {report.found} / {report.added}", flush=True)
+        check_found(server, report, writer)
         return report
     finally:
         server.close()
 
 
+def alternate(data: Path, args: argparse.Namespace, pool: QueryPool, clients: Clients, writer: Writer,
+              pace: Pace) -> list[ServerReport]:
+    """Every worker count's server up at once, the load moved from one to the next every --seconds, --alternate
+    rounds per client count, each round in the order opposite to the last (1, 2, 2, 1, 1, 2 ...): every server
+    meets the cores at the same paces and the same index jobs, which runs minutes apart do not."""
+    servers: list[tuple[Server, ServerReport]] = []
+    try:
+        for workers in args.workers:
+            servers.append(start_server(data, workers))
+        for count in args.clients:
+            for server, report in servers:
+                warm_up(server, report, count, args, pool, clients)
+            for round_ in range(args.alternate):
+                for server, report in servers[::-1] if round_ % 2 else servers:
+                    measure(server, report, count, args.seconds, pool, clients, pace,
+                            f"{server.workers}w/{count}c #{round_ + 1}")
+        for server, report in servers:
+            top_up(server, report, args, pool, clients)
+        writer.stop()
+        for server, report in servers:
+            check_found(server, report, writer)
+        return [report for _server, report in servers]
+    finally:
+        for server, _report in servers:
+            server.close()
+
+
+def combined(runs: list[RunResult]) -> RunResult:
+    """The windows of one worker count and client count as one run: their requests over their summed time."""
+    first = runs[0]
+    return RunResult(f"{first.workers}w/{first.clients}c all", first.workers, first.clients,
+                     sum(r.seconds for r in runs), [s for r in runs for s in r.samples],
+                     sum(r.client_cpu for r in runs), sum(r.server_cpu for r in runs), runs[-1].pss,
+                     runs[-1].load, runs[-1].served, first.started, max(r.peak for r in runs),
+                     max(r.restarts for r in runs),
+                     statistics.median(r.pace for r in runs if not math.isnan(r.pace)) if any(
+                         not math.isnan(r.pace) for r in runs) else float("nan"),
+                     sum(r.faults for r in runs))
+
+
 # -- printing ----------------------------------------------------------------------------------------
-def print_runs(title: str, reports: list[ServerReport]) -> None:
+def print_runs(title: str, reports: list[ServerReport], totals: list[RunResult]) -> None:
     print(f"\n{title}")
-    head = (f"  {'run':<10} {'s':>5} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+    head = (f"  {'run':<12} {'s':>5} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
             f"{'max ms':>7} {'errors':>6} {'PSS MB':>7} {'peak':>6} {'rst':>3} {'srv CPU':>8} {'CPU/req':>8} "
-            f"{'cli CPU':>8} {'load':>5} {'ref ms':>6}")
+            f"{'flt/req':>7} {'cli CPU':>8} {'load':>5} {'ref ms':>6}")
     print(head)
     print("  " + "-" * (len(head) - 2))
-    for rep in reports:
-        for r in rep.runs:
-            print(f"  {r.label:<10} {r.seconds:5.0f} {len(r.samples):8d} {r.throughput:7.1f} {r.p(50):7.0f} "
-                  f"{r.p(95):7.0f} {r.p(99):7.0f} {max(r.ok_ms, default=0):7.0f} {r.errors:6d} "
-                  f"{mb(sum(r.pss.values())):>7} {mb(r.peak):>6} {r.restarts:3d} {r.server_cpu / r.seconds:7.2f}c "
-                  f"{r.server_cpu * 1000 / max(1, len(r.samples)):6.0f}ms {r.client_cpu / r.seconds:7.2f}c "
-                  f"{r.load:5.1f} {r.pace:6.1f}")
+    for r in [r for rep in reports for r in rep.runs] + totals:
+        print(f"  {r.label:<12} {r.seconds:5.0f} {len(r.samples):8d} {r.throughput:7.1f} {r.p(50):7.0f} "
+              f"{r.p(95):7.0f} {r.p(99):7.0f} {max(r.ok_ms, default=0):7.0f} {r.errors:6d} "
+              f"{mb(sum(r.pss.values())):>7} {mb(r.peak):>6} {r.restarts:3d} {r.server_cpu / r.seconds:7.2f}c "
+              f"{r.server_cpu * 1000 / max(1, len(r.samples)):6.0f}ms {r.faults / max(1, len(r.samples)):7.0f} "
+              f"{r.client_cpu / r.seconds:7.2f}c {r.load:5.1f} {r.pace:6.1f}")
     print("  (PSS: master + workers after the run; peak: their highest sum during it (sampled every 2 s); rst: "
           "workers gunicorn replaced during it (max-requests); srv/cli CPU: cores busy on average in the server's "
-          "processes and in the client processes; CPU/req: the server's CPU time per request; load: 1-minute load "
-          "average at the end; ref ms: the CPU time of a fixed piece of work during the run, median: the cores' "
-          "own speed then, lower is faster)")
+          "processes and in the client processes; CPU/req: the server's CPU time per request; flt/req: its page "
+          "faults per request; load: 1-minute load average at the end; ref ms: the CPU time of a fixed piece of "
+          "work during the run, median: the cores' own speed then, lower is faster"
+          + ("; \"all\": a worker count's alternating windows together" if totals else "") + ")")
+
+
+def print_rounds(reports: list[ServerReport], clients: list[int]) -> None:
+    """With --alternate: the 2/1 ratio of each round, both windows back to back at (nearly) one pace."""
+    one = next((rep for rep in reports if rep.workers == 1), None)
+    two = next((rep for rep in reports if rep.workers == 2), None)
+    if one is None or two is None:
+        return
+    print("\nthroughput 2 workers / 1, round by round (windows back to back)")
+    for count in clients:
+        pairs = list(zip([r for r in one.runs if r.clients == count], [r for r in two.runs if r.clients == count],
+                         strict=True))
+        ratios = [b.throughput / a.throughput for a, b in pairs]
+        cells = ", ".join(f"{x:.2f}× (ref {a.pace:.0f}/{b.pace:.0f})" for x, (a, b) in zip(ratios, pairs, strict=True))
+        print(f"  {count:2d} clients: {cells}; median {statistics.median(ratios):.2f}×")
 
 
 def print_balance(reports: list[ServerReport]) -> None:
@@ -724,7 +823,7 @@ def print_timeline(reports: list[ServerReport], pace: Pace, bucket: float = 60.0
                       f"{len(part) - len(ok):6d} {pss:>7} {pace.median(low, high):6.1f}")
 
 
-def print_commits(reports: list[ServerReport], writer: Writer, window: float = 10.0) -> None:
+def print_commits(runs: list[RunResult], writer: Writer, window: float = 10.0) -> None:
     """Latency of the requests sent while an index job ran (it takes a core), in the `window` seconds after one
     ended (the workers then read the new segments and renew their caches), and the others."""
     jobs = [(at, at + seconds) for at, seconds, _rc, _last in writer.jobs]
@@ -735,7 +834,7 @@ def print_commits(reports: list[ServerReport], writer: Writer, window: float = 1
         return 1 if any(0 <= at - end < window for _start, end in jobs) else 2
     print(f"\nrequests sent while an index job ran, within {window:.0f} s after one ended, and the others: "
           "n, p50 / p95 ms")
-    for r in (r for rep in reports for r in rep.runs):
+    for r in runs:
         groups: list[list[float]] = [[], [], []]
         for s in r.samples:
             if s[2] == 200:
@@ -745,15 +844,14 @@ def print_commits(reports: list[ServerReport], writer: Writer, window: float = 1
             return f"{len(ms):5d}, {percentile(ms, 50):6.0f} / {percentile(ms, 95):6.0f}" if ms else f"{0:5d}"
         print(f"  {r.label:<14} during {cell(groups[0]):<22} after {cell(groups[1]):<22} others {cell(groups[2])}")
     print("the slowest requests of each run (seconds since the last index job ended, when one had)")
-    for r in (r for rep in reports for r in rep.runs):
+    for r in runs:
         for kind, ms, status, at, path, _worker in sorted(r.samples, key=lambda s: -s[1])[:3]:
             since = [at - end for _start, end in jobs if at >= end]
             after = f"{min(since):5.1f} s" if since else "      -"
             print(f"  {r.label:<14} {ms:6.0f} ms {status:3d} {after}  {kind:<20} {unquote_plus(path)[:70]}")
 
 
-def print_kinds(reports: list[ServerReport]) -> None:
-    runs = [r for rep in reports for r in rep.runs]
+def print_kinds(runs: list[RunResult]) -> None:
     print("\np50 / p95 ms by request kind")
     print(f"  {'kind':<22}" + "".join(f"{r.label:>16}" for r in runs))
     kinds = sorted({s[0] for r in runs for s in r.samples})
@@ -779,16 +877,17 @@ def verdict(met: bool) -> str:
     return "MET" if met else "NOT MET"
 
 
-def print_goals(reports: list[ServerReport], writer: Writer, articles: int, args: argparse.Namespace) -> None:
-    by = {(r.workers, r.clients): r for rep in reports for r in rep.runs}
+def print_goals(reports: list[ServerReport], totals: list[RunResult], writer: Writer, articles: int,
+                args: argparse.Namespace) -> None:
+    by = {(r.workers, r.clients): r for r in [r for rep in reports for r in rep.runs] + totals}
     print(f"\ngoals (stated for 100 000 articles on 2 cores; this run: {articles} articles, "
           f"{os.cpu_count()} cores, load average now {os.getloadavg()[0]:.1f})")
     for count in args.clients:
         one, two = by.get((1, count)), by.get((2, count))
         if one and two:
             ratio = two.throughput / one.throughput
-            # the two runs came minutes apart, at the cores' pace of each: requests times the reference work's
-            # CPU time compares them as if at one pace (a guide; the goal is judged on the measured ratio)
+            # runs minutes apart meet the cores at different paces: requests times the reference work's CPU time
+            # compares them as if at one pace (a guide; the goal is judged on the measured ratio)
             paced = "" if math.isnan(one.pace + two.pace) else \
                 f"; {two.throughput * two.pace / (one.throughput * one.pace):.2f}× at one pace"
             print(f"  throughput 2 workers / 1, {count:2d} clients: {ratio:.2f}× ({two.throughput:.1f} / "
@@ -836,9 +935,12 @@ def main() -> int:
     parser.add_argument("--memory-queries", type=int, default=1000,
                         help="requests each server has answered at least before its last memory figure")
     parser.add_argument("--long", action="store_true", help="one 10-minute run at 2 workers, 8 clients")
+    parser.add_argument("--alternate", type=int, default=0, metavar="ROUNDS",
+                        help="keep every worker count's server up and move the load between them every --seconds, "
+                             "ROUNDS times per client count (the order reversed each round)")
     args = parser.parse_args()
     if args.long:
-        args.workers, args.clients = [2], [8]
+        args.workers, args.clients, args.alternate = [2], [8], 0
     args.seconds = args.seconds or (600.0 if args.long else 30.0)
     if not CORPUS.is_file():
         print(f"load: no corpus at {CORPUS}; the benchmark needs ../shared beside the checkout. Skipped.")
@@ -856,7 +958,7 @@ def main() -> int:
     print(f"  data: {base.relative_to(ROOT)} ({articles} articles), copied to {data.relative_to(ROOT)} in "
           f"{time.perf_counter() - started:.0f} s", flush=True)
     records = sample_articles(data / "archive.sqlite3", every=max(1, articles // 3000))
-    runs = len(args.workers) * len(args.clients)
+    runs = len(args.workers) * len(args.clients) * max(1, args.alternate)
     needed = int(runs * MAX_RATE * (args.seconds + args.warmup) + len(args.workers) * args.memory_queries)
     pool = QueryPool(query_mix(records, needed, seed=16))
     print(f"  {len(pool.queries)} distinct requests drawn from {len(records)} titles", flush=True)
@@ -868,7 +970,10 @@ def main() -> int:
     reports = []
     writer = Writer(data, args.index_every, args.batch, watch=args.writer == "watch")
     try:
-        for workers in args.workers:
+        if args.alternate:
+            writer.start()
+            reports = alternate(data, args, pool, clients, writer, pace)
+        for workers in [] if args.alternate else args.workers:
             writer.start()  # each server is asked at its end for every article added since the first started
             label = f"{workers}w/{args.clients[0]}c long" if args.long else ""
             reports.append(serve_and_measure(data, workers, args.clients, args, pool, clients, writer, pace, label))
@@ -879,14 +984,20 @@ def main() -> int:
     if pool.wrapped:
         print(f"  note: the distinct requests ran out {pool.wrapped} time(s); later runs repeated some")
 
-    title = f"{'10-minute run' if args.long else 'runs'} at {articles} articles"
-    print_runs(title, reports)
+    totals = [combined([r for r in rep.runs if r.clients == count]) for count in args.clients for rep in reports
+              if args.alternate]
+    title = f"{'10-minute run' if args.long else 'runs'} at {articles} articles" + (
+        f", {args.alternate} rounds of {args.seconds:.0f}-s windows alternating between the servers" if args.alternate
+        else "")
+    print_runs(title, reports, totals)
+    if args.alternate:
+        print_rounds(reports, args.clients)
     print_balance(reports)
     print_timeline(reports, pace)
-    print_kinds(reports)
-    print_commits(reports, writer)
+    print_kinds(totals or [r for rep in reports for r in rep.runs])
+    print_commits(totals or [r for rep in reports for r in rep.runs], writer)
     print_memory(reports)
-    print_goals(reports, writer, articles, args)
+    print_goals(reports, totals, writer, articles, args)
     return 0
 
 
