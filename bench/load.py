@@ -15,11 +15,15 @@ What it does (figures printed, exit 0 whatever they are: a benchmark, not a test
    year or a department filter, newest first, page 2, filetype=any, a typo (the suggester runs), all through
    `GET /api/search` (facets are always computed), plus HTML result pages and the home page. Every run (and
    every warm-up) gets its own disjoint set of queries, so no cache filled before flatters it.
-4. Runs: for each worker count (1, 2) one server; for each client count (8, 32) a warm-up (--warmup s) then a
-   fixed --seconds of measurement: requests, throughput, p50/p95/p99/max, errors (non-200 answers,
-   connection errors, timeouts), and the proportional set size (PSS, /proc/PID/smaps_rollup) of the server's
-   whole process tree (master + workers) after the run. Then queries are topped up to --memory-queries
-   (1 000) distinct ones and the PSS taken again, per process, to show what a worker grows to.
+4. Runs: for each worker count (1, 2) one server, all up at once; for each client count (8, 32) a warm-up
+   (--warmup s) of each, then --seconds of measurement for each, cut into --rounds windows (3) that alternate
+   between the servers (1w, 2w, 2w, 1w, 1w, 2w ...), so both meet the cores at the same paces and the same index
+   jobs (with --rounds 1, one server after the other): requests, throughput, p50/p95/p99/max, errors (non-200
+   answers, connection errors, timeouts), the server's CPU time and page faults, and the proportional set size
+   (PSS, /proc/PID/smaps_rollup) of the server's whole process tree (master + workers) after each window; each
+   worker count's windows are also summed into one run ("all"), on which the goals are judged. Then queries are
+   topped up to --memory-queries (1 000) distinct ones and the PSS taken again, per process, to show what a worker
+   grows to.
 5. All along, a writer adds --batch new articles to the archive (`tracuu import -`) every --index-every seconds
    (30), indexed by a `tracuu index --watch` that stays up (looking every second), as the README has it for
    updates this frequent; with --writer cron, `tracuu index` runs after each import instead. After each
@@ -32,13 +36,13 @@ What it does (figures printed, exit 0 whatever they are: a benchmark, not a test
    article found. MET / NOT MET for each; the load average is printed with every run, as other jobs on the
    machine skew the figures, and so is the pace of its cores: the CPU time of a fixed piece of work timed every
    5 s (`Pace`), so runs at different paces are not taken for a change of the code (the 2/1 ratio is also
-   given at one pace, throughput times that time, as a guide).
+   given at one pace, throughput times that time, as a guide, and round by round: windows back to back).
 
 --long: one run of 10 minutes (--seconds, default 600 with --long) at 2 workers and 8 clients while the
 writer indexes every --index-every seconds: errors, latency, memory at the end and new articles found.
 
-Usage: python bench/load.py [--n 100000] [--seconds 30] [--workers 1 2] [--clients 8 32] [--index-every 30]
-                            [--warmup 5] [--memory-queries 1000] [--writer watch|cron] [--long]
+Usage: python bench/load.py [--n 100000] [--seconds 30] [--rounds 3] [--workers 1 2] [--clients 8 32]
+                            [--index-every 30] [--warmup 5] [--memory-queries 1000] [--writer watch|cron] [--long]
 Quick check: python bench/load.py --seconds 10
 """
 
@@ -276,6 +280,7 @@ class RunResult:
     restarts: int = 0  # workers gunicorn replaced during the run (--max-requests)
     pace: float = float("nan")  # median ms of the reference work during the run (Pace)
     faults: int = 0  # page faults the server's processes took during the run (minor: a page mapped or copied)
+    cpu_wall: float = 0.0  # seconds between the two readings of server_cpu (the run, its lead-in and its tail)
 
     @property
     def ok_ms(self) -> list[float]:
@@ -659,7 +664,8 @@ def measure(server: Server, report: ServerReport, count: int, seconds: float, po
     samples, wall, client_cpu = clients.run(server.port, pool.take(int(MAX_RATE * seconds) + count), count, seconds)
     server.served += len(samples)
     run = RunResult(label, server.workers, count, wall, samples, client_cpu, server.cpu() - cpu, server.pss(),
-                    os.getloadavg()[0], server.served, started, faults=server.faults() - faults)
+                    os.getloadavg()[0], server.served, started, faults=server.faults() - faults,
+                    cpu_wall=time.time() - started)
     peak, pids = server.memory_between(started, time.time())
     run.peak = max(peak, sum(run.pss.values()))
     run.restarts = len(pids | set(run.pss) - {server.proc.pid}) - server.workers
@@ -715,9 +721,11 @@ def serve_and_measure(data: Path, workers: int, client_counts: list[int], args: 
 
 def alternate(data: Path, args: argparse.Namespace, pool: QueryPool, clients: Clients, writer: Writer,
               pace: Pace) -> list[ServerReport]:
-    """Every worker count's server up at once, the load moved from one to the next every --seconds, --alternate
-    rounds per client count, each round in the order opposite to the last (1, 2, 2, 1, 1, 2 ...): every server
-    meets the cores at the same paces and the same index jobs, which runs minutes apart do not."""
+    """Every worker count's server up at once, the load moved from one to the next --rounds times per client count
+    (--seconds / --rounds each), each round in the order opposite to the last (1, 2, 2, 1, 1, 2 ...): every server
+    meets the cores at the same paces and the same index jobs, which runs minutes apart do not (the same code's
+    2/1 ratio measured 1.28× and 2.41× in runs an hour apart)."""
+    window = args.seconds / args.rounds
     servers: list[tuple[Server, ServerReport]] = []
     try:
         for workers in args.workers:
@@ -725,9 +733,9 @@ def alternate(data: Path, args: argparse.Namespace, pool: QueryPool, clients: Cl
         for count in args.clients:
             for server, report in servers:
                 warm_up(server, report, count, args, pool, clients)
-            for round_ in range(args.alternate):
+            for round_ in range(args.rounds):
                 for server, report in servers[::-1] if round_ % 2 else servers:
-                    measure(server, report, count, args.seconds, pool, clients, pace,
+                    measure(server, report, count, window, pool, clients, pace,
                             f"{server.workers}w/{count}c #{round_ + 1}")
         for server, report in servers:
             top_up(server, report, args, pool, clients)
@@ -750,7 +758,7 @@ def combined(runs: list[RunResult]) -> RunResult:
                      max(r.restarts for r in runs),
                      statistics.median(r.pace for r in runs if not math.isnan(r.pace)) if any(
                          not math.isnan(r.pace) for r in runs) else float("nan"),
-                     sum(r.faults for r in runs))
+                     sum(r.faults for r in runs), sum(r.cpu_wall for r in runs))
 
 
 # -- printing ----------------------------------------------------------------------------------------
@@ -764,7 +772,8 @@ def print_runs(title: str, reports: list[ServerReport], totals: list[RunResult])
     for r in [r for rep in reports for r in rep.runs] + totals:
         print(f"  {r.label:<12} {r.seconds:5.0f} {len(r.samples):8d} {r.throughput:7.1f} {r.p(50):7.0f} "
               f"{r.p(95):7.0f} {r.p(99):7.0f} {max(r.ok_ms, default=0):7.0f} {r.errors:6d} "
-              f"{mb(sum(r.pss.values())):>7} {mb(r.peak):>6} {r.restarts:3d} {r.server_cpu / r.seconds:7.2f}c "
+              f"{mb(sum(r.pss.values())):>7} {mb(r.peak):>6} {r.restarts:3d} "
+              f"{r.server_cpu / (r.cpu_wall or r.seconds):7.2f}c "
               f"{r.server_cpu * 1000 / max(1, len(r.samples)):6.0f}ms {r.faults / max(1, len(r.samples)):7.0f} "
               f"{r.client_cpu / r.seconds:7.2f}c {r.load:5.1f} {r.pace:6.1f}")
     print("  (PSS: master + workers after the run; peak: their highest sum during it (sampled every 2 s); rst: "
@@ -776,7 +785,7 @@ def print_runs(title: str, reports: list[ServerReport], totals: list[RunResult])
 
 
 def print_rounds(reports: list[ServerReport], clients: list[int]) -> None:
-    """With --alternate: the 2/1 ratio of each round, both windows back to back at (nearly) one pace."""
+    """With alternating windows: the 2/1 ratio of each round, both windows back to back at (nearly) one pace."""
     one = next((rep for rep in reports if rep.workers == 1), None)
     two = next((rep for rep in reports if rep.workers == 2), None)
     if one is None or two is None:
@@ -935,19 +944,22 @@ def main() -> int:
     parser.add_argument("--memory-queries", type=int, default=1000,
                         help="requests each server has answered at least before its last memory figure")
     parser.add_argument("--long", action="store_true", help="one 10-minute run at 2 workers, 8 clients")
-    parser.add_argument("--alternate", type=int, default=0, metavar="ROUNDS",
-                        help="keep every worker count's server up and move the load between them every --seconds, "
-                             "ROUNDS times per client count (the order reversed each round)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="windows the --seconds of each worker count are cut into, the load alternating between "
+                             "servers that are all up (1: one server after the other)")
     args = parser.parse_args()
     if args.long:
-        args.workers, args.clients, args.alternate = [2], [8], 0
+        args.workers, args.clients = [2], [8]
     args.seconds = args.seconds or (600.0 if args.long else 30.0)
+    args.alternate = args.rounds > 1 and len(args.workers) > 1
     if not CORPUS.is_file():
         print(f"load: no corpus at {CORPUS}; the benchmark needs ../shared beside the checkout. Skipped.")
         return 0
 
     print(f"load: {'the shared corpus' if args.n is None else f'{args.n} scale-up articles'}; "
-          f"{args.seconds:.0f} s per run after {args.warmup:.0f} s of warm-up; workers {args.workers}, "
+          f"{args.seconds:.0f} s per run after {args.warmup:.0f} s of warm-up"
+          f"{f' in {args.rounds} windows alternating between the servers' if args.alternate else ''}; "
+          f"workers {args.workers}, "
           f"clients {args.clients}; {args.batch} new articles indexed every {args.index_every:.0f} s; "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
     base = base_data(args.n)
@@ -958,8 +970,9 @@ def main() -> int:
     print(f"  data: {base.relative_to(ROOT)} ({articles} articles), copied to {data.relative_to(ROOT)} in "
           f"{time.perf_counter() - started:.0f} s", flush=True)
     records = sample_articles(data / "archive.sqlite3", every=max(1, articles // 3000))
-    runs = len(args.workers) * len(args.clients) * max(1, args.alternate)
-    needed = int(runs * MAX_RATE * (args.seconds + args.warmup) + len(args.workers) * args.memory_queries)
+    runs = len(args.workers) * len(args.clients)
+    per_run = MAX_RATE * (args.seconds + args.warmup) + args.rounds * max(args.clients)
+    needed = int(runs * per_run + len(args.workers) * args.memory_queries)
     pool = QueryPool(query_mix(records, needed, seed=16))
     print(f"  {len(pool.queries)} distinct requests drawn from {len(records)} titles", flush=True)
 
@@ -987,7 +1000,8 @@ def main() -> int:
     totals = [combined([r for r in rep.runs if r.clients == count]) for count in args.clients for rep in reports
               if args.alternate]
     title = f"{'10-minute run' if args.long else 'runs'} at {articles} articles" + (
-        f", {args.alternate} rounds of {args.seconds:.0f}-s windows alternating between the servers" if args.alternate
+        f", {args.rounds} rounds of {args.seconds / args.rounds:.0f}-s windows alternating between the servers"
+        if args.alternate
         else "")
     print_runs(title, reports, totals)
     if args.alternate:
