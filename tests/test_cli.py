@@ -79,6 +79,13 @@ def test_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 1 and "TRACUU_DATA_DIR" in result.stderr  # a typo names the closest setting
 
 
+def test_the_production_server_refuses_workers_without_threads(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACUU_SERVE_THREADS", "0")
+    code, _, err = run(tmp_path / "d", "serve", "--workers", "2", "--port", "1")
+    assert code == 2 and "'serve_threads': 0 is not a number of threads" in err
+
+
 @pytest.mark.parametrize("command", ["crawl", "import", "export", "index", "reindex", "search", "serve", "demo",
                                      "extract", "ocr"])
 def test_every_command_has_help_with_an_example(command: str) -> None:

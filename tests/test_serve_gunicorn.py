@@ -215,9 +215,10 @@ def test_the_master_warms_the_engine_and_each_worker_reopens_it(monkeypatch: pyt
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(server_module, "create", create)
-    gunicorn = server_module.TracuuServer(Settings(data_dir=Path("data"), port=8123, serve_timeout=7), 3)
+    gunicorn = server_module.TracuuServer(Settings(data_dir=Path("data"), port=8123, serve_timeout=7,
+                                                   serve_threads=3), 3)
     cfg = gunicorn.cfg
-    assert (cfg.bind, cfg.workers, cfg.worker_class_str, cfg.threads) == (["127.0.0.1:8123"], 3, "gthread", 4)
+    assert (cfg.bind, cfg.workers, cfg.worker_class_str, cfg.threads) == (["127.0.0.1:8123"], 3, "gthread", 3)
     assert (cfg.timeout, cfg.graceful_timeout, cfg.max_requests, cfg.max_requests_jitter) == (7, 7, 20000, 2000)
     assert cfg.keepalive == 0  # connections go to whichever worker accepts next, a replaced one too
     assert cfg.worker_connections == cfg.threads  # and no more of them than a worker has threads

@@ -506,6 +506,8 @@ def serve_cmd(ctx: Context, host: str | None, port: int | None, workers: int | N
     workers = workers or s.serve_workers
     if workers < 0:
         raise click.UsageError(f"Setting 'serve_workers': {workers} is not a number of processes (0 or more).")
+    if workers and s.serve_threads < 1:
+        raise click.UsageError(f"Setting 'serve_threads': {s.serve_threads} is not a number of threads (1 or more).")
     url = f"http://{s.host}:{s.port}/"
     if workers and not get_path:
         try:

@@ -29,7 +29,6 @@ from tracuu.wsgi import create, resolved
 log = logging.getLogger("tracuu")
 
 WORKER_HEADER = "X-Tracuu-Worker"
-THREADS = 4  # per worker process (measured: see gunicorn_options)
 
 
 def gunicorn_options(settings: Settings, workers: int) -> dict[str, Any]:
@@ -38,17 +37,19 @@ def gunicorn_options(settings: Settings, workers: int) -> dict[str, Any]:
     return {
         "bind": [f"{host}:{settings.port}"],
         "workers": workers,
-        # gthread, 4 threads: searches still run one at a time per process, but a worker reads the next request
-        # and writes the last answer meanwhile. Measured on 2 cores, 2 workers, 4 769 articles, 8 and 16
-        # concurrent clients: 81-98 searches/s against 36-52 with sync workers (and 62 with 8 threads); the same
-        # at 1-2 clients. Its price: `timeout` restarts a worker whose main loop hangs, not one slow request.
+        # gthread: on 2 cores, 2 workers, 4 769 articles, 8 and 16 concurrent clients, 81-98 searches/s against
+        # 36-52 with sync workers. Its price: `timeout` restarts a worker whose main loop hangs, not one slow request.
         "worker_class": "gthread",
-        "threads": THREADS,
-        # a worker takes no more connections than it has threads: the rest wait in the listening socket for
-        # whichever worker frees a thread first, instead of queueing behind a busy one while the other idles.
-        # bench/load.py, 2 workers, 8 clients: p95 7.2-8.3 × the CPU a request against 9.4-11.0 × with
-        # gunicorn's default of 1 000, six runs each (docs/performance.md)
-        "worker_connections": THREADS,
+        # one thread by default: searches run one at a time per process anyway, and a worker that takes one
+        # connection at a time leaves the rest in the listening socket, one queue for all workers, so no request
+        # waits behind a busy worker's others while another worker frees up. bench/load.py-style A/B, 2 workers
+        # side by side, 8 clients, windows alternating: p95 228 against 269 ms with 4 threads (ten 20-s rounds),
+        # 238 against 284 (six); throughput +3 %, CPU a request -3 % (docs/performance.md)
+        "threads": settings.serve_threads,
+        # a worker takes no more connections than it has threads (with more threads: gunicorn's default of 1 000
+        # queued requests behind a busy worker's own; 2 workers, 8 clients, p95 7.2-8.3 × the CPU a request
+        # with the limit against 9.4-11.0 × without, six runs each)
+        "worker_connections": settings.serve_threads,
         # no keep-alive: a kept connection stays with the worker that accepted it, so after a worker is
         # replaced its clients all talk to the survivor and the new one idles (bench/load.py: throughput
         # halved for the rest of a 10-minute run). A new connection a request costs ~0.1 ms on a search of ~85.

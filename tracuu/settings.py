@@ -37,6 +37,9 @@ class Settings:
                                   "(0: the development server).")
     serve_timeout: int = _setting(30, "Seconds before a hung production worker is replaced, and that a stopping one "
                                   "has to finish its requests.")
+    serve_threads: int = _setting(1, "Threads of each production worker: 1 keeps requests in one queue that every "
+                                  "worker takes from (lowest latency measured); more let a worker read slow "
+                                  "clients while it searches, when no proxy buffers them.")
     serve_max_requests: int = _setting(20000, "Requests a production worker answers before it is replaced "
                                        "(up to 10 % later, so they do not all restart at once; 0: never).")
     user_agent: str = _setting(
