@@ -37,8 +37,9 @@ def gunicorn_options(settings: Settings, workers: int) -> dict[str, Any]:
     return {
         "bind": [f"{host}:{settings.port}"],
         "workers": workers,
-        # gthread: on 2 cores, 2 workers, 4 769 articles, 8 and 16 concurrent clients, 81-98 searches/s against
-        # 36-52 with sync workers. Its price: `timeout` restarts a worker whose main loop hangs, not one slow request.
+        # gthread (with 4 threads, on 2 cores, 2 workers, 4 769 articles, 8 and 16 concurrent clients: 81-98
+        # searches/s against 36-52 with sync workers; not measured against sync with one thread). Its price:
+        # `timeout` restarts a worker whose main loop hangs, not one slow request.
         "worker_class": "gthread",
         # one thread by default: searches run one at a time per process anyway, and a worker that takes one
         # connection at a time leaves the rest in the listening socket, one queue for all workers, so no request
