@@ -449,29 +449,25 @@ class Server:
                 continue
         return out
 
-    def cpu(self) -> float:
-        """User + system seconds of the tree's live processes and of the children they reaped (the workers
-        gunicorn replaced after --max-requests)."""
+    def _stat_sum(self, fields: slice) -> int:
+        """A sum of /proc/PID/stat counters (numbered from the field after the command name) over the tree's live
+        processes; the c- counters hold the children they reaped (the workers gunicorn replaced)."""
         total = 0
         for pid in self.pids():
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-            except (OSError, IndexError, ValueError):
-                continue
-        return total / os.sysconf("SC_CLK_TCK")
-
-    def faults(self) -> int:
-        """Page faults of the tree's live processes and of the children they reaped: a worker's pages shared with
-        the master are copied at their first write, and the heap's trimmed pages come back one fault each."""
-        total = 0
-        for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += sum(int(f) for f in fields[7:11])  # minflt, cminflt, majflt, cmajflt
-            except (OSError, IndexError, ValueError):
+                total += sum(map(int, Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[fields]))
+            except (OSError, ValueError):
                 continue
         return total
+
+    def cpu(self) -> float:
+        """User + system seconds of the tree, its reaped workers' included."""
+        return self._stat_sum(slice(11, 15)) / os.sysconf("SC_CLK_TCK")  # utime, stime, cutime, cstime
+
+    def faults(self) -> int:
+        """Page faults of the tree, its reaped workers' included: a worker's pages shared with the master are
+        copied at their first write, and the heap's trimmed pages come back one fault each."""
+        return self._stat_sum(slice(7, 11))  # minflt, cminflt, majflt, cmajflt
 
     def close(self) -> None:
         self.memory.stop()
@@ -994,16 +990,18 @@ def main() -> int:
     pace = Pace()
     print(f"  reference work: {pace.idle:.1f} ms of CPU on an idle machine (median of 5; see ref ms below)", flush=True)
     pace.start()
-    reports = []
+    reports: list[ServerReport] = []
     writer = Writer(data, args.index_every, args.batch, watch=args.writer == "watch")
     try:
         if args.alternate:
             writer.start()
             reports = alternate(data, args, pool, clients, writer, pace)
-        for workers in [] if args.alternate else args.workers:
-            writer.start()  # each server is asked at its end for every article added since the first started
-            label = f"{workers}w/{args.clients[0]}c long" if args.long else ""
-            reports.append(serve_and_measure(data, workers, args.clients, args, pool, clients, writer, pace, label))
+        else:
+            for workers in args.workers:
+                writer.start()  # each server is asked at its end for every article added since the first started
+                label = f"{workers}w/{args.clients[0]}c long" if args.long else ""
+                reports.append(serve_and_measure(data, workers, args.clients, args, pool, clients, writer, pace,
+                                                 label))
     finally:
         writer.stop()
         pace.stop()
