@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import IO
 
@@ -63,6 +64,50 @@ def test_watch_runs_again_after_a_commit_and_only_then(tmp_path: Path) -> None:
         stop.set()
         thread.join(timeout=10)
     assert result == [4]
+
+
+def test_watch_tries_a_failing_run_less_often_while_it_fails(tmp_path: Path) -> None:
+    path = tmp_path / "archive.sqlite3"
+    with Archive(path) as archive:
+        archive.upsert(article(1))
+    answers = iter([False] * 5 + [True])
+    at: list[float] = []
+    waits: list[float] = []
+    stop = threading.Event()
+
+    def run() -> bool:
+        at.append(time.monotonic())
+        ok = next(answers, True)
+        if ok:
+            stop.set()
+        return ok
+
+    assert watch(path, 0.05, stop, run, longest=0.2, retrying=waits.append) == 6
+    assert waits == [0.05, 0.1, 0.2, 0.2, 0.2]  # doubled after each failure in a row, up to `longest`
+    gaps = [later - earlier for earlier, later in zip(at, at[1:], strict=False)]
+    assert all(gap >= wait * 0.95 for gap, wait in zip(gaps, waits, strict=True))
+
+    answers = iter([False, True, False])  # a success in between: the next failure waits `every` again
+    waits.clear()
+    stop.clear()
+
+    def run_again() -> bool:
+        ok = next(answers, True)
+        if len(waits) == 2:
+            stop.set()
+        return ok
+
+    thread = threading.Thread(target=watch, args=(path, 0.05, stop, run_again),
+                              kwargs={"longest": 0.2, "retrying": waits.append})
+    thread.start()
+    try:
+        threading.Event().wait(0.3)
+        with Archive(path) as other:
+            other.upsert(article(2))  # the third call comes from a commit, after a successful second
+    finally:
+        thread.join(timeout=10)
+        stop.set()
+    assert waits == [0.05, 0.05]
 
 
 def lines_of(stream: IO[str]) -> queue.Queue[str]:

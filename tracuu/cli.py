@@ -180,31 +180,35 @@ def index_cmd(ctx: Context, rebuild: bool, watch: bool, every: float) -> None:
 
 def _watch_index(ctx: Context, rebuild: bool, every: float) -> None:
     """`index --watch`: the index job and its alerts each time the archive changes. A run that fails with a
-    user-facing error (another job holds the index, a cluster is down) is said and tried again at the next
-    look; SIGTERM stops it after the run under way, Ctrl-C at once (an interrupted run leaves the index as
-    it was)."""
+    user-facing error (another job holds the index, a cluster is down) is said and tried again, sooner first,
+    then less often while it lasts; SIGTERM stops it after the run under way, Ctrl-C at once (an interrupted
+    run leaves the index as it was)."""
     import signal
     import threading
 
     from archive.watch import watch
 
     stop = threading.Event()
+    failure = ""
 
     def run() -> bool:
-        nonlocal rebuild  # asked for the first run only
+        nonlocal rebuild, failure  # rebuild is asked for the first run only
         try:
             _run_index(ctx, rebuild)
         except _library_errors() as exc:
-            click.echo(f"Index not updated: {exc} Trying again in {every:g} s.", err=True)
+            failure = str(exc)
             return False
         rebuild = False
         _alerts_after_index(ctx)
         return True
 
+    def retrying(seconds: float) -> None:
+        click.echo(f"Index not updated: {failure} Trying again in {seconds:g} s.", err=True)
+
     previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     runs = 0
     try:
-        runs = watch(ctx.settings.archive_path, every, stop, run)
+        runs = watch(ctx.settings.archive_path, every, stop, run, retrying=retrying)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         raise SystemExit(130) from None  # the shell's code for Ctrl-C
