@@ -747,15 +747,15 @@ def alternate(data: Path, args: argparse.Namespace, pool: QueryPool, clients: Cl
 
 def combined(runs: list[RunResult]) -> RunResult:
     """The windows of one worker count and client count as one run: their requests over their summed time."""
-    first = runs[0]
-    return RunResult(f"{first.workers}w/{first.clients}c all", first.workers, first.clients,
-                     sum(r.seconds for r in runs), [s for r in runs for s in r.samples],
-                     sum(r.client_cpu for r in runs), sum(r.server_cpu for r in runs), runs[-1].pss,
-                     runs[-1].load, runs[-1].served, first.started, max(r.peak for r in runs),
-                     max(r.restarts for r in runs),
-                     statistics.median(r.pace for r in runs if not math.isnan(r.pace)) if any(
-                         not math.isnan(r.pace) for r in runs) else float("nan"),
-                     sum(r.faults for r in runs), sum(r.cpu_wall for r in runs))
+    first, last = runs[0], runs[-1]
+    paces = [r.pace for r in runs if not math.isnan(r.pace)]
+    return RunResult(
+        f"{first.workers}w/{first.clients}c all", first.workers, first.clients,
+        seconds=sum(r.seconds for r in runs), samples=[s for r in runs for s in r.samples],
+        client_cpu=sum(r.client_cpu for r in runs), server_cpu=sum(r.server_cpu for r in runs), pss=last.pss,
+        load=last.load, served=last.served, started=first.started, peak=max(r.peak for r in runs),
+        restarts=max(r.restarts for r in runs), pace=statistics.median(paces) if paces else float("nan"),
+        faults=sum(r.faults for r in runs), cpu_wall=sum(r.cpu_wall for r in runs))
 
 
 # -- printing ----------------------------------------------------------------------------------------
@@ -781,25 +781,24 @@ def print_runs(title: str, reports: list[ServerReport], totals: list[RunResult])
           + ("; \"all\": a worker count's alternating windows together" if totals else "") + ")")
 
 
-def rounds(reports: list[ServerReport], count: int) -> list[tuple[RunResult, RunResult]]:
-    """With alternating windows: the (1-worker, 2-worker) windows of each round at `count` clients, back to back."""
+def rounds(reports: list[ServerReport], count: int) -> list[tuple[float, RunResult, RunResult]]:
+    """With alternating windows: each round's 2/1 throughput ratio at `count` clients and its 1-worker and 2-worker
+    windows, back to back."""
     one = next((rep for rep in reports if rep.workers == 1), None)
     two = next((rep for rep in reports if rep.workers == 2), None)
     if one is None or two is None:
         return []
-    return list(zip([r for r in one.runs if r.clients == count], [r for r in two.runs if r.clients == count],
-                    strict=True))
+    pairs = zip([r for r in one.runs if r.clients == count], [r for r in two.runs if r.clients == count], strict=True)
+    return [(b.throughput / a.throughput, a, b) for a, b in pairs]
 
 
 def print_rounds(reports: list[ServerReport], clients: list[int]) -> None:
     print("\nthroughput 2 workers / 1, round by round (windows back to back)")
     for count in clients:
-        pairs = rounds(reports, count)
-        if pairs:
-            ratios = [b.throughput / a.throughput for a, b in pairs]
-            cells = ", ".join(f"{x:.2f}× (ref {a.pace:.0f}/{b.pace:.0f})"
-                              for x, (a, b) in zip(ratios, pairs, strict=True))
-            print(f"  {count:2d} clients: {cells}; median {statistics.median(ratios):.2f}×")
+        each = rounds(reports, count)
+        if each:
+            cells = ", ".join(f"{x:.2f}× (ref {a.pace:.0f}/{b.pace:.0f})" for x, a, b in each)
+            print(f"  {count:2d} clients: {cells}; median {statistics.median(x for x, _a, _b in each):.2f}×")
 
 
 def print_balance(reports: list[ServerReport]) -> None:
@@ -901,9 +900,8 @@ def print_goals(reports: list[ServerReport], totals: list[RunResult], writer: Wr
             # a guide beside the measured ratio the goal is judged on: with alternating windows the rounds' own
             # ratios (back to back); for runs minutes apart, which meet the cores at different paces, requests
             # times the reference work's CPU time compares them as if at one pace
-            pairs = rounds(reports, count) if totals else []
-            if pairs:
-                each = sorted(b.throughput / a.throughput for a, b in pairs)
+            each = sorted(x for x, _a, _b in rounds(reports, count)) if totals else []
+            if each:
                 paced = f"; rounds {each[0]:.2f}–{each[-1]:.2f}×, median {statistics.median(each):.2f}×"
             elif math.isnan(one.pace + two.pace):
                 paced = ""
@@ -961,14 +959,14 @@ def main() -> int:
     if args.long:
         args.workers, args.clients = [2], [8]
     args.seconds = args.seconds or (600.0 if args.long else 30.0)
-    args.alternate = args.rounds > 1 and len(args.workers) > 1
+    alternating = args.rounds > 1 and len(args.workers) > 1
     if not CORPUS.is_file():
         print(f"load: no corpus at {CORPUS}; the benchmark needs ../shared beside the checkout. Skipped.")
         return 0
 
     print(f"load: {'the shared corpus' if args.n is None else f'{args.n} scale-up articles'}; "
           f"{args.seconds:.0f} s per run after {args.warmup:.0f} s of warm-up"
-          f"{f' in {args.rounds} windows alternating between the servers' if args.alternate else ''}; "
+          f"{f' in {args.rounds} windows alternating between the servers' if alternating else ''}; "
           f"workers {args.workers}, "
           f"clients {args.clients}; {args.batch} new articles indexed every {args.index_every:.0f} s; "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
@@ -993,7 +991,7 @@ def main() -> int:
     reports: list[ServerReport] = []
     writer = Writer(data, args.index_every, args.batch, watch=args.writer == "watch")
     try:
-        if args.alternate:
+        if alternating:
             writer.start()
             reports = alternate(data, args, pool, clients, writer, pace)
         else:
@@ -1009,14 +1007,14 @@ def main() -> int:
     if pool.wrapped:
         print(f"  note: the distinct requests ran out {pool.wrapped} time(s); later runs repeated some")
 
-    totals = [combined([r for r in rep.runs if r.clients == count]) for count in args.clients for rep in reports
-              if args.alternate]
+    totals = [combined([r for r in rep.runs if r.clients == count]) for count in args.clients
+              for rep in reports] if alternating else []
     title = f"{'10-minute run' if args.long else 'runs'} at {articles} articles" + (
         f", {args.rounds} rounds of {args.seconds / args.rounds:.0f}-s windows alternating between the servers"
-        if args.alternate
+        if alternating
         else "")
     print_runs(title, reports, totals)
-    if args.alternate:
+    if alternating:
         print_rounds(reports, args.clients)
     print_balance(reports)
     print_timeline(reports, pace)
